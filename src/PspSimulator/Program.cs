@@ -1,0 +1,4 @@
+using PspSimulator;
+
+var app = SimulatorHost.Build(args);
+await app.RunAsync();

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Payments.Pipeline.Merchants;
+
+/// <summary>One merchant seeded from configuration (<c>Merchants__0__Name</c>, <c>Merchants__0__ApiKey</c>, …).</summary>
+public sealed class MerchantSeedOptions
+{
+    [Required]
+    [StringLength(200, MinimumLength = 1)]
+    public string Name { get; set; } = "";
+
+    /// <summary>The merchant's secret key; for the demo merchant a random one is made when absent.</summary>
+    [StringLength(255, MinimumLength = 16)]
+    public string? ApiKey { get; set; }
+
+    /// <summary>The platform fee's proportional part, in basis points of the captured amount.</summary>
+    [Range(0, 10_000)]
+    public int FeeBps { get; set; } = 100;
+
+    /// <summary>The platform fee's fixed part per capture, in minor units.</summary>
+    [Range(0, 1_000_000)]
+    public long FeeFixed { get; set; }
+}

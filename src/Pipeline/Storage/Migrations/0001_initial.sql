@@ -25,7 +25,8 @@ CREATE TABLE charges (
     metadata            jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(metadata) = 'object'),
     status              text NOT NULL DEFAULT 'pending'
                         CHECK (status IN ('pending', 'authorized', 'captured', 'failed', 'voided')),
-    pending_reason      text CHECK (pending_reason IN ('awaiting_psp', 'outcome_unknown', 'psp_unavailable')),
+    pending_reason      text DEFAULT 'awaiting_psp'
+                        CHECK (pending_reason IN ('awaiting_psp', 'outcome_unknown', 'psp_unavailable')),
     psp_reference       text,
     attempt_count       integer NOT NULL DEFAULT 0 CHECK (attempt_count >= 0),
     next_attempt_at     timestamptz,
@@ -163,10 +164,9 @@ CREATE TRIGGER ledger_entries_no_truncate
 
 -- A journal must balance per currency and have at least two entries. Checked at commit
 -- (deferred), because its entries are inserted one statement at a time.
-CREATE FUNCTION ledger_check_journal_balanced() RETURNS trigger
+CREATE FUNCTION ledger_assert_journal_balanced(journal bigint) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-    journal bigint := CASE TG_TABLE_NAME WHEN 'ledger_journals' THEN NEW.id ELSE NEW.journal_id END;
     unbalanced text;
     entry_count integer;
 BEGIN
@@ -188,6 +188,21 @@ BEGIN
         RAISE EXCEPTION 'ledger journal % does not balance: %', journal, unbalanced
             USING ERRCODE = 'check_violation';
     END IF;
+END;
+$$;
+
+CREATE FUNCTION ledger_journal_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM ledger_assert_journal_balanced(NEW.id);
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION ledger_entry_inserted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM ledger_assert_journal_balanced(NEW.journal_id);
     RETURN NULL;
 END;
 $$;
@@ -195,12 +210,12 @@ $$;
 CREATE CONSTRAINT TRIGGER ledger_journals_balanced
     AFTER INSERT ON ledger_journals
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION ledger_check_journal_balanced();
+    FOR EACH ROW EXECUTE FUNCTION ledger_journal_inserted();
 
 CREATE CONSTRAINT TRIGGER ledger_entries_balanced
     AFTER INSERT ON ledger_entries
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION ledger_check_journal_balanced();
+    FOR EACH ROW EXECUTE FUNCTION ledger_entry_inserted();
 
 -- The transactional outbox: written in the same transaction as the state change it
 -- announces (invariant 6), streamed out by logical replication.

@@ -1,0 +1,164 @@
+using Npgsql;
+using Payments.Testing;
+
+namespace Payments.Pipeline.Tests.Storage;
+
+/// <summary>Every unique and check constraint of the first-round schema refuses what it should.</summary>
+public sealed class SchemaConstraintTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
+{
+    private const string InsertCharge = """
+        INSERT INTO charges (id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method, capture, order_id)
+        VALUES ($1, 'mch_schema', $2, sha256($1::bytea), $3, $4, 'pm_card_visa', true, $5)
+        """;
+
+    public async Task InitializeAsync() => await database.ExecuteAsync("""
+        INSERT INTO merchants (id, name, api_key_hash) VALUES ('mch_schema', 'Schema', sha256('k-schema'::bytea)) ON CONFLICT DO NOTHING;
+        """);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Same_idempotency_key_for_one_merchant_is_refused()
+    {
+        var key = Key();
+        await InsertChargeAsync(Id(), key);
+
+        await AssertRefusedAsync(PostgresErrorCodes.UniqueViolation, () => InsertChargeAsync(Id(), key));
+    }
+
+    [Fact]
+    public async Task Same_idempotency_key_for_another_merchant_is_accepted()
+    {
+        var key = Key();
+        await InsertChargeAsync(Id(), key);
+        await database.ExecuteAsync("INSERT INTO merchants (id, name, api_key_hash) VALUES ('mch_other', 'Other', sha256('k-other'::bytea)) ON CONFLICT DO NOTHING");
+
+        await database.ExecuteAsync(InsertCharge.Replace("'mch_schema'", "'mch_other'", StringComparison.Ordinal), Id(), key, 100L, "USD", DBNull.Value);
+
+        Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM charges WHERE idempotency_key = $1", key));
+    }
+
+    [Fact]
+    public async Task Second_live_charge_for_an_order_is_refused()
+    {
+        var order = $"ORD-{Guid.NewGuid()}";
+        await InsertChargeAsync(Id(), Key(), order: order);
+
+        await AssertRefusedAsync(PostgresErrorCodes.UniqueViolation, () => InsertChargeAsync(Id(), Key(), order: order));
+    }
+
+    [Fact]
+    public async Task New_charge_for_an_order_whose_charge_failed_is_accepted()
+    {
+        var order = $"ORD-{Guid.NewGuid()}";
+        var failed = Id();
+        await InsertChargeAsync(failed, Key(), order: order);
+        await database.ExecuteAsync(
+            "UPDATE charges SET status = 'failed', pending_reason = NULL, failure_code = 'card_declined' WHERE id = $1", failed);
+
+        await InsertChargeAsync(Id(), Key(), order: order);
+
+        Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM charges WHERE order_id = $1", order));
+    }
+
+    [Theory]
+    [InlineData(0L, "USD")]
+    [InlineData(-1L, "USD")]
+    [InlineData(100_000_000L, "USD")]
+    [InlineData(100L, "usd")]
+    [InlineData(100L, "US")]
+    public async Task Charge_with_bad_amount_or_currency_is_refused(long amount, string currency)
+    {
+        await AssertRefusedAsync(PostgresErrorCodes.CheckViolation, () => InsertChargeAsync(Id(), Key(), amount, currency));
+    }
+
+    [Theory]
+    [InlineData("amount_authorized = 100, amount_captured = 101")]
+    [InlineData("amount_authorized = 100, amount_captured = 100, amount_refunded = 101")]
+    [InlineData("amount_authorized = 1001")]
+    [InlineData("amount_captured = -1")]
+    [InlineData("status = 'settled'")]
+    [InlineData("status = 'captured'")]
+    [InlineData("pending_reason = 'because'")]
+    [InlineData("status = 'failed', pending_reason = NULL")]
+    public async Task Charge_update_breaking_an_amount_or_status_rule_is_refused(string assignment)
+    {
+        var id = Id();
+        await InsertChargeAsync(id, Key(), amount: 1000);
+        await database.ExecuteAsync("UPDATE charges SET pending_reason = 'awaiting_psp' WHERE id = $1", id);
+
+        await AssertRefusedAsync(PostgresErrorCodes.CheckViolation, () => database.ExecuteAsync($"UPDATE charges SET {assignment} WHERE id = $1", id));
+    }
+
+    [Fact]
+    public async Task Raw_card_number_as_payment_method_is_refused()
+    {
+        await AssertRefusedAsync(PostgresErrorCodes.CheckViolation, () => database.ExecuteAsync(
+            InsertCharge.Replace("'pm_card_visa'", "'4242424242424242'", StringComparison.Ordinal), Id(), Key(), 100L, "USD", DBNull.Value));
+    }
+
+    [Fact]
+    public async Task Same_refund_idempotency_key_for_one_merchant_is_refused()
+    {
+        var charge = Id();
+        await InsertChargeAsync(charge, Key());
+        var key = Key();
+        const string insertRefund = """
+            INSERT INTO refunds (id, charge_id, merchant_id, idempotency_key, request_hash, amount, currency)
+            VALUES ($1, $2, 'mch_schema', $3, sha256($1::bytea), 100, 'USD')
+            """;
+        await database.ExecuteAsync(insertRefund, $"rf_{Guid.NewGuid():N}", charge, key);
+
+        await AssertRefusedAsync(PostgresErrorCodes.UniqueViolation, () => database.ExecuteAsync(insertRefund, $"rf_{Guid.NewGuid():N}", charge, key));
+        await AssertRefusedAsync(PostgresErrorCodes.CheckViolation, () => database.ExecuteAsync(
+            insertRefund.Replace(", 100,", ", 0,", StringComparison.Ordinal), $"rf_{Guid.NewGuid():N}", charge, Key()));
+    }
+
+    [Fact]
+    public async Task Outbox_sequence_is_unique_per_charge()
+    {
+        var charge = Id();
+        await InsertChargeAsync(charge, Key());
+        const string insertEvent = """
+            INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload)
+            VALUES ($1, 'mch_schema', $2, 1, 'charge.pending', '{}')
+            """;
+        await database.ExecuteAsync(insertEvent, $"evt_{Guid.NewGuid():N}", charge);
+
+        await AssertRefusedAsync(PostgresErrorCodes.UniqueViolation, () => database.ExecuteAsync(insertEvent, $"evt_{Guid.NewGuid():N}", charge));
+        await AssertRefusedAsync(PostgresErrorCodes.CheckViolation, () => database.ExecuteAsync(
+            insertEvent.Replace("'charge.pending'", "'charge.exploded'", StringComparison.Ordinal).Replace(", 1,", ", 2,", StringComparison.Ordinal), $"evt_{Guid.NewGuid():N}", charge));
+    }
+
+    [Fact]
+    public async Task Psp_webhook_event_id_is_recorded_once()
+    {
+        var eventId = $"evt_{Guid.NewGuid():N}";
+        const string insert = "INSERT INTO psp_webhook_events (event_id, type, outcome) VALUES ($1, 'payment_intent.succeeded', 'applied')";
+        await database.ExecuteAsync(insert, eventId);
+
+        await AssertRefusedAsync(PostgresErrorCodes.UniqueViolation, () => database.ExecuteAsync(insert, eventId));
+    }
+
+    [Fact]
+    public async Task Merchant_api_key_hash_is_unique_and_fee_is_bounded()
+    {
+        await AssertRefusedAsync(PostgresErrorCodes.UniqueViolation, () => database.ExecuteAsync(
+            "INSERT INTO merchants (id, name, api_key_hash) VALUES ('mch_dup', 'Dup', sha256('k-schema'::bytea))"));
+        await AssertRefusedAsync(PostgresErrorCodes.CheckViolation, () => database.ExecuteAsync(
+            "INSERT INTO merchants (id, name, api_key_hash, fee_bps) VALUES ('mch_fee', 'Fee', sha256('k-fee'::bytea), 10001)"));
+    }
+
+    private static string Id() => $"ch_{Guid.NewGuid():N}";
+
+    private static string Key() => $"key-{Guid.NewGuid():N}";
+
+    private Task InsertChargeAsync(string id, string key, long amount = 100, string currency = "USD", string? order = null) =>
+        database.ExecuteAsync(InsertCharge, id, key, amount, currency, (object?)order ?? DBNull.Value);
+
+    private static async Task AssertRefusedAsync(string sqlState, Func<Task> action)
+    {
+        var error = await Assert.ThrowsAsync<PostgresException>(action);
+        Assert.Equal(sqlState, error.SqlState);
+    }
+}

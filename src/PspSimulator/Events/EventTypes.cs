@@ -1,0 +1,12 @@
+namespace PspSimulator.Events;
+
+/// <summary>Event types of the contract.</summary>
+internal static class EventTypes
+{
+    public const string PaymentIntentSucceeded = "payment_intent.succeeded";
+    public const string PaymentIntentAmountCapturableUpdated = "payment_intent.amount_capturable_updated";
+    public const string PaymentIntentPaymentFailed = "payment_intent.payment_failed";
+    public const string PaymentIntentCanceled = "payment_intent.canceled";
+    public const string RefundCreated = "refund.created";
+    public const string RefundUpdated = "refund.updated";
+}

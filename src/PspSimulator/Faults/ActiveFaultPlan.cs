@@ -1,0 +1,147 @@
+using PspSimulator.PaymentIntents;
+using PspSimulator.Protocol;
+
+namespace PspSimulator.Faults;
+
+/// <summary>
+/// A fault plan in force: the plan, its seed, when it started (for the outage window) and how often
+/// each fault has been applied (for <c>max_count</c>). Replacing the plan starts all of it afresh.
+/// </summary>
+internal sealed class ActiveFaultPlan
+{
+    private const int DeclineDefaultMask = 1 << (int)Operation.Create;
+
+    private readonly int _timeoutMask;
+    private readonly int _rateLimitMask;
+    private readonly int _before500Mask;
+    private readonly int _after500Mask;
+    private readonly int _resetMask;
+    private readonly int _declineMask;
+    private readonly long _outageEndsAtMs;
+    private readonly HashSet<string>? _declinablePaymentMethods;
+    private long _sequence;
+    private int _timeouts;
+    private int _rateLimits;
+    private int _before500s;
+    private int _after500s;
+    private int _resets;
+    private int _declines;
+
+    public ActiveFaultPlan(FaultPlan plan, long nowMs)
+    {
+        Plan = plan;
+        Seed = plan.Seed ?? 0;
+        _timeoutMask = OperationNames.Mask(plan.Timeout?.Operations, OperationNames.MoneyOperations);
+        _rateLimitMask = OperationNames.Mask(plan.RateLimit?.Operations, OperationNames.MoneyOperations);
+        _before500Mask = OperationNames.Mask(plan.Error500Before?.Operations, OperationNames.MoneyOperations);
+        _after500Mask = OperationNames.Mask(plan.Error500After?.Operations, OperationNames.MoneyOperations);
+        _resetMask = OperationNames.Mask(plan.ResetAfter?.Operations, OperationNames.MoneyOperations);
+        _declineMask = OperationNames.Mask(plan.Decline?.Operations, DeclineDefaultMask);
+        _outageEndsAtMs = plan.Outage is { } outage ? nowMs + outage.DurationMs : long.MinValue;
+        if (plan.Decline?.PaymentMethods is { } methods)
+        {
+            _declinablePaymentMethods = new HashSet<string>(methods, StringComparer.Ordinal);
+        }
+    }
+
+    public FaultPlan Plan { get; }
+
+    public int Seed { get; }
+
+    public FaultCountsDto Applied => new(
+        Volatile.Read(ref _timeouts),
+        Volatile.Read(ref _rateLimits),
+        Volatile.Read(ref _before500s),
+        Volatile.Read(ref _after500s),
+        Volatile.Read(ref _resets),
+        Volatile.Read(ref _declines));
+
+    /// <summary>Whether the outage window is open now; <paramref name="refuse"/> tells how to refuse.</summary>
+    public bool InOutage(long nowMs, out bool refuse)
+    {
+        refuse = Plan.Outage?.Mode == OutageFault.ModeRefuse;
+        return nowMs < _outageEndsAtMs;
+    }
+
+    /// <summary>
+    /// Decides latency and the request fault for one request. Faults are tried in a fixed order and
+    /// the first that hits wins, so <c>max_count</c> counts only faults really applied.
+    /// </summary>
+    public FaultRoll Roll(Operation operation)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        var latency = Plan.LatencyMs is { } range ? SeededRandom.Between(Seed, sequence, SeededRandom.StreamLatency, range.Min, range.Max) : 0;
+        if (Plan.Timeout is { } timeout
+            && Hits(timeout.Rate, _timeoutMask, operation, sequence, SeededRandom.StreamTimeout)
+            && TryConsume(ref _timeouts, timeout.MaxCount))
+        {
+            return new FaultRoll(sequence, FaultKind.Timeout, latency, timeout.HoldMs, timeout.Execute, timeout.Answer == "500");
+        }
+
+        if (Plan.RateLimit is { } rateLimit
+            && Hits(rateLimit.Rate, _rateLimitMask, operation, sequence, SeededRandom.StreamRateLimit)
+            && TryConsume(ref _rateLimits, rateLimit.MaxCount))
+        {
+            return new FaultRoll(sequence, FaultKind.RateLimit, latency, 0, false, false);
+        }
+
+        if (Plan.Error500Before is { } before
+            && Hits(before.Rate, _before500Mask, operation, sequence, SeededRandom.StreamError500Before)
+            && TryConsume(ref _before500s, before.MaxCount))
+        {
+            return new FaultRoll(sequence, FaultKind.Error500Before, latency, 0, false, true);
+        }
+
+        if (Plan.Error500After is { } after
+            && Hits(after.Rate, _after500Mask, operation, sequence, SeededRandom.StreamError500After)
+            && TryConsume(ref _after500s, after.MaxCount))
+        {
+            return new FaultRoll(sequence, FaultKind.Error500After, latency, 0, true, true);
+        }
+
+        if (Plan.ResetAfter is { } reset
+            && Hits(reset.Rate, _resetMask, operation, sequence, SeededRandom.StreamResetAfter)
+            && TryConsume(ref _resets, reset.MaxCount))
+        {
+            return new FaultRoll(sequence, FaultKind.ResetAfter, latency, 0, true, false);
+        }
+
+        return new FaultRoll(sequence, FaultKind.None, latency, 0, true, false);
+    }
+
+    /// <summary>Whether the plan declines a PaymentIntent that would otherwise succeed, and how.</summary>
+    public string? RollDecline(long sequence, Operation operation, string paymentMethod)
+    {
+        if (Plan.Decline is not { } decline
+            || !Hits(decline.Rate, _declineMask, operation, sequence, SeededRandom.StreamDecline)
+            || (_declinablePaymentMethods is not null && !_declinablePaymentMethods.Contains(paymentMethod))
+            || !TryConsume(ref _declines, decline.MaxCount))
+        {
+            return null;
+        }
+
+        return SeededRandom.Unit(Seed, sequence, SeededRandom.StreamDeclineKind) < decline.InsufficientFundsShare
+            ? DeclineCodes.InsufficientFunds
+            : DeclineCodes.GenericDecline;
+    }
+
+    private bool Hits(double rate, int mask, Operation operation, long sequence, int stream) =>
+        rate > 0 && OperationNames.Contains(mask, operation) && SeededRandom.Unit(Seed, sequence, stream) < rate;
+
+    private static bool TryConsume(ref int used, int? maxCount)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref used);
+            if (maxCount is { } limit && current >= limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref used, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+
+namespace PspSimulator.Faults;
+
+/// <summary>
+/// The fault plan, in one shape for configuration (<c>Simulator:Faults</c>) and for
+/// <c>PUT /_sim/faults</c>. A member left out is no fault.
+/// </summary>
+internal sealed class FaultPlan
+{
+    /// <summary>Seed of every fault decision; absent means <c>Simulator:Seed</c>.</summary>
+    public int? Seed { get; init; }
+
+    [JsonPropertyName("latency_ms")]
+    [ConfigurationKeyName("latency_ms")]
+    public LatencyRange? LatencyMs { get; init; }
+
+    public TimeoutFault? Timeout { get; init; }
+
+    [JsonPropertyName("error_500_before")]
+    [ConfigurationKeyName("error_500_before")]
+    public RequestFault? Error500Before { get; init; }
+
+    [JsonPropertyName("error_500_after")]
+    [ConfigurationKeyName("error_500_after")]
+    public RequestFault? Error500After { get; init; }
+
+    [JsonPropertyName("reset_after")]
+    [ConfigurationKeyName("reset_after")]
+    public RequestFault? ResetAfter { get; init; }
+
+    [JsonPropertyName("rate_limit")]
+    [ConfigurationKeyName("rate_limit")]
+    public RequestFault? RateLimit { get; init; }
+
+    public DeclineFault? Decline { get; init; }
+
+    public OutageFault? Outage { get; init; }
+
+    public WebhookFaults? Webhooks { get; init; }
+
+    public FaultPlan WithSeed(int seed) => new()
+    {
+        Seed = seed,
+        LatencyMs = LatencyMs,
+        Timeout = Timeout,
+        Error500Before = Error500Before,
+        Error500After = Error500After,
+        ResetAfter = ResetAfter,
+        RateLimit = RateLimit,
+        Decline = Decline,
+        Outage = Outage,
+        Webhooks = Webhooks,
+    };
+}

@@ -1,0 +1,9 @@
+namespace PspSimulator.Faults;
+
+/// <summary>A range of milliseconds, both ends included: <c>{ "min": 1000, "max": 3000 }</c>.</summary>
+internal sealed class LatencyRange
+{
+    public int Min { get; init; }
+
+    public int Max { get; init; }
+}

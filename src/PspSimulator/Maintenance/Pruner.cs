@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+using PspSimulator.Clock;
+using PspSimulator.Events;
+using PspSimulator.Idempotency;
+using PspSimulator.PaymentIntents;
+using PspSimulator.Refunds;
+using PspSimulator.Settlement;
+using PspSimulator.Truth;
+
+namespace PspSimulator.Maintenance;
+
+/// <summary>
+/// Keeps memory bounded: closes past settlement days, then forgets idempotency keys past their 24 h and
+/// everything else past <c>RetentionHours</c>, all by the simulator clock. One pass at a time.
+/// </summary>
+internal sealed class Pruner(
+    SimulatorClock clock,
+    IdempotencyStore idempotency,
+    PaymentIntentStore intents,
+    RefundStore refunds,
+    EventStore events,
+    MovementLog movements,
+    SettlementLedger settlement,
+    IOptions<SimulatorOptions> options,
+    ILogger<Pruner> logger)
+{
+    private readonly Lock _gate = new();
+    private readonly TimeSpan _retention = TimeSpan.FromHours(options.Value.RetentionHours);
+
+    public PruneResultDto Prune()
+    {
+        lock (_gate)
+        {
+            settlement.AutoClose();
+            var cutoff = clock.UtcNow - _retention;
+            var result = new PruneResultDto(
+                idempotency.Prune(),
+                intents.Prune(cutoff.ToUnixTimeSeconds(), refunds.Forget),
+                events.Prune(cutoff.ToUnixTimeSeconds()),
+                movements.Prune(cutoff),
+                settlement.Prune(DateOnly.FromDateTime(cutoff.UtcDateTime)));
+            if (result.IdempotencyKeys + result.PaymentIntents + result.Events + result.Movements + result.SettlementDays > 0)
+            {
+                Log.Pruned(logger, result.IdempotencyKeys, result.PaymentIntents, result.Events, result.Movements, result.SettlementDays);
+            }
+
+            return result;
+        }
+    }
+}

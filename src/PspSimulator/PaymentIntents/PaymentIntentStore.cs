@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using PspSimulator.Clock;
+using PspSimulator.Events;
+using PspSimulator.Protocol;
+using PspSimulator.Truth;
+
+namespace PspSimulator.PaymentIntents;
+
+/// <summary>
+/// PaymentIntents and their state machine. Each change happens under the intent's own lock together
+/// with the money movement it records and the event it publishes; there is no lock across intents.
+/// </summary>
+internal sealed class PaymentIntentStore(
+    SimulatorClock clock,
+    EventPublisher events,
+    MovementLog movements,
+    SearchIndex search)
+{
+    private readonly ConcurrentDictionary<string, PaymentIntentState> _intents = new(StringComparer.Ordinal);
+
+    public int Count => _intents.Count;
+
+    public IEnumerable<PaymentIntentState> All => _intents.Values;
+
+    public bool TryGet(string id, [MaybeNullWhen(false)] out PaymentIntentState state) => _intents.TryGetValue(id, out state);
+
+    public StripeResponse Create(CreatePaymentIntentRequest request, OperationContext context)
+    {
+        var state = new PaymentIntentState(Ids.New("pi"), request, clock.UnixSeconds);
+        var decline = TestPaymentMethods.FixedDecline(request.PaymentMethod) ?? context.RollDecline(request.PaymentMethod);
+        lock (state.Gate)
+        {
+            _intents[state.Id] = state;
+            if (request.ChargeId is { } chargeId)
+            {
+                search.Add(chargeId, state.Id);
+            }
+
+            if (decline is not null)
+            {
+                state.Status = PaymentIntentStatus.RequiresPaymentMethod;
+                state.LastPaymentError = new PaymentErrorDto("card_error", "card_declined", decline, StripeErrors.DeclineMessage(decline));
+                var declined = state.ToDto();
+                Publish(EventTypes.PaymentIntentPaymentFailed, state, declined);
+                return StripeErrors.CardDeclined(decline, declined);
+            }
+
+            movements.Record(MovementKind.Authorize, state.Id, null, request.Amount, request.Currency, context.IdempotencyKey, request.ChargeId);
+            if (request.CaptureMethod == CreatePaymentIntentRequest.Manual)
+            {
+                state.Status = PaymentIntentStatus.RequiresCapture;
+                state.AmountCapturable = request.Amount;
+                return Answer(EventTypes.PaymentIntentAmountCapturableUpdated, state);
+            }
+
+            movements.Record(MovementKind.Capture, state.Id, null, request.Amount, request.Currency, context.IdempotencyKey, request.ChargeId);
+            state.Status = PaymentIntentStatus.Succeeded;
+            state.AmountReceived = request.Amount;
+            return Answer(EventTypes.PaymentIntentSucceeded, state);
+        }
+    }
+
+    /// <summary>Captures all or part of the authorized amount; the rest is released.</summary>
+    public StripeResponse Capture(string id, long? amountToCapture, OperationContext context)
+    {
+        if (!_intents.TryGetValue(id, out var state))
+        {
+            return NoSuchIntent(id);
+        }
+
+        lock (state.Gate)
+        {
+            if (state.Status != PaymentIntentStatus.RequiresCapture)
+            {
+                return StripeErrors.UnexpectedState(
+                    "This PaymentIntent could not be captured because it has a status of " + state.Status + ".",
+                    state.ToDto());
+            }
+
+            var amount = amountToCapture ?? state.AmountCapturable;
+            if (amount > state.AmountCapturable)
+            {
+                return StripeErrors.InvalidRequest(
+                    "The amount_to_capture must be less than or equal to the amount_capturable.",
+                    "amount_to_capture",
+                    "amount_too_large");
+            }
+
+            movements.Record(MovementKind.Capture, state.Id, null, amount, state.Request.Currency, context.IdempotencyKey, state.Request.ChargeId);
+            state.Status = PaymentIntentStatus.Succeeded;
+            state.AmountReceived = amount;
+            state.AmountCapturable = 0;
+            return Answer(EventTypes.PaymentIntentSucceeded, state);
+        }
+    }
+
+    public StripeResponse Cancel(string id)
+    {
+        if (!_intents.TryGetValue(id, out var state))
+        {
+            return NoSuchIntent(id);
+        }
+
+        lock (state.Gate)
+        {
+            if (state.Status is not PaymentIntentStatus.RequiresCapture and not PaymentIntentStatus.RequiresPaymentMethod)
+            {
+                return StripeErrors.UnexpectedState(
+                    "You cannot cancel this PaymentIntent because it has a status of " + state.Status + ".",
+                    state.ToDto());
+            }
+
+            state.Status = PaymentIntentStatus.Canceled;
+            state.AmountCapturable = 0;
+            state.CanceledAt = clock.UnixSeconds;
+            return Answer(EventTypes.PaymentIntentCanceled, state);
+        }
+    }
+
+    public StripeResponse Retrieve(string id)
+    {
+        if (!_intents.TryGetValue(id, out var state))
+        {
+            return NoSuchIntent(id);
+        }
+
+        PaymentIntentDto dto;
+        lock (state.Gate)
+        {
+            dto = state.ToDto();
+        }
+
+        return new StripeResponse(StatusCodes.Status200OK, JsonSerializer.SerializeToUtf8Bytes(dto, StripeJsonContext.Default.PaymentIntentDto));
+    }
+
+    /// <summary>Searches by charge id; only entries past the indexing lag are seen, in their current state.</summary>
+    public StripeResponse Search(string chargeId)
+    {
+        var found = new List<PaymentIntentDto>();
+        foreach (var id in search.Visible(chargeId))
+        {
+            if (_intents.TryGetValue(id, out var state))
+            {
+                lock (state.Gate)
+                {
+                    found.Add(state.ToDto());
+                }
+            }
+        }
+
+        found.Sort((a, b) => b.Created.CompareTo(a.Created));
+        var result = new SearchResultDto("search_result", found, false, "/v1/payment_intents/search", null);
+        return new StripeResponse(StatusCodes.Status200OK, JsonSerializer.SerializeToUtf8Bytes(result, StripeJsonContext.Default.SearchResultDto));
+    }
+
+    /// <summary>Forgets intents created before the cutoff and hands each to <paramref name="forget"/>.</summary>
+    public int Prune(long cutoffUnixSeconds, Action<PaymentIntentState> forget)
+    {
+        var removed = 0;
+        foreach (var (id, state) in _intents)
+        {
+            if (state.Created < cutoffUnixSeconds && _intents.TryRemove(KeyValuePair.Create(id, state)))
+            {
+                if (state.Request.ChargeId is { } chargeId)
+                {
+                    search.Remove(chargeId, id);
+                }
+
+                forget(state);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private static StripeResponse NoSuchIntent(string id) =>
+        StripeErrors.ResourceMissing("No such payment_intent: '" + id + "'", "intent");
+
+    // Called under the intent's lock: the event carries exactly the state the answer shows.
+    private StripeResponse Answer(string eventType, PaymentIntentState state)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(state.ToDto(), StripeJsonContext.Default.PaymentIntentDto);
+        events.Publish(eventType, state.Id, json);
+        return new StripeResponse(StatusCodes.Status200OK, json);
+    }
+
+    private void Publish(string eventType, PaymentIntentState state, PaymentIntentDto dto) =>
+        events.Publish(eventType, state.Id, JsonSerializer.SerializeToUtf8Bytes(dto, StripeJsonContext.Default.PaymentIntentDto));
+}

@@ -1,0 +1,4 @@
+namespace PspSimulator.Protocol;
+
+/// <summary><c>{ "error": { … } }</c>.</summary>
+internal sealed record ErrorEnvelope(ErrorBody Error);

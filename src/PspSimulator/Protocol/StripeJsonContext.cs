@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+using PspSimulator.PaymentIntents;
+using PspSimulator.Refunds;
+
+namespace PspSimulator.Protocol;
+
+/// <summary>Source-generated JSON for the Stripe-shaped API (snake_case, nulls written as Stripe writes them).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(PaymentIntentDto))]
+[JsonSerializable(typeof(RefundDto))]
+[JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(SearchResultDto))]
+[JsonSerializable(typeof(RefundListDto))]
+internal sealed partial class StripeJsonContext : JsonSerializerContext;

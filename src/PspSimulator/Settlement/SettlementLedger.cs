@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using PspSimulator.Clock;
+using PspSimulator.Protocol;
+using PspSimulator.Truth;
+
+namespace PspSimulator.Settlement;
+
+/// <summary>
+/// Balance transactions by settlement day (UTC, simulator clock). A closed day is final: a capture or
+/// refund that arrives on a day already closed goes to the first open day after it, keeping its own
+/// <c>created_utc</c>, so no money movement is ever left out of every report.
+/// </summary>
+internal sealed class SettlementLedger(
+    SimulatorClock clock,
+    FeeCalculator fees,
+    IOptions<SettlementOptions> options,
+    ILogger<SettlementLedger> logger)
+{
+    private readonly ConcurrentDictionary<DateOnly, SettlementDay> _days = new();
+    private readonly int _availableOnDays = options.Value.AvailableOnDays;
+    private readonly Lock _autoCloseGate = new();
+    private DateOnly _autoClosedThrough = clock.Today.AddDays(-1);
+
+    public void Record(MoneyMovement movement)
+    {
+        var isCapture = movement.Kind == MovementKind.Capture;
+        var gross = isCapture ? movement.Amount : -movement.Amount;
+        var fee = isCapture ? fees.ForCapture(movement.Amount) : 0;
+        var transaction = new BalanceTransaction(
+            movement.Sequence,
+            Ids.New("txn"),
+            movement.At,
+            isCapture ? "charge" : "refund",
+            movement.PaymentIntent,
+            movement.Refund,
+            gross,
+            fee,
+            gross - fee,
+            movement.Currency,
+            movement.ChargeId);
+
+        var date = DateOnly.FromDateTime(movement.At.UtcDateTime);
+        while (true)
+        {
+            var day = _days.GetOrAdd(date, static d => new SettlementDay(d));
+            lock (day.Gate)
+            {
+                if (!day.Closed)
+                {
+                    day.Transactions.Add(transaction);
+                    return;
+                }
+            }
+
+            date = date.AddDays(1);
+        }
+    }
+
+    /// <summary>Closes a day (again is harmless) and returns its report's row count and whether it was closed before.</summary>
+    public (int Rows, bool AlreadyClosed) Close(DateOnly date)
+    {
+        var day = _days.GetOrAdd(date, static d => new SettlementDay(d));
+        lock (day.Gate)
+        {
+            if (day.Closed)
+            {
+                return (day.ReportRows, true);
+            }
+
+            day.Closed = true;
+            day.Report = SettlementCsv.Render(day.Transactions, date, _availableOnDays);
+            day.ReportRows = day.Transactions.Count;
+            day.Transactions.Clear();
+            day.Transactions.TrimExcess();
+        }
+
+        Log.SettlementDayClosed(logger, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), day.ReportRows);
+        return (day.ReportRows, false);
+    }
+
+    public string? Report(DateOnly date)
+    {
+        if (!_days.TryGetValue(date, out var day))
+        {
+            return null;
+        }
+
+        lock (day.Gate)
+        {
+            return day.Report;
+        }
+    }
+
+    /// <summary>Closes every day before today that is not closed yet (called by the pruner and on clock moves).</summary>
+    public void AutoClose()
+    {
+        if (!options.Value.AutoClose)
+        {
+            return;
+        }
+
+        lock (_autoCloseGate)
+        {
+            var yesterday = clock.Today.AddDays(-1);
+            for (var date = _autoClosedThrough.AddDays(1); date <= yesterday; date = date.AddDays(1))
+            {
+                Close(date);
+                _autoClosedThrough = date;
+            }
+        }
+    }
+
+    /// <summary>Forgets closed days before the cutoff.</summary>
+    public int Prune(DateOnly cutoff)
+    {
+        var removed = 0;
+        foreach (var (date, day) in _days)
+        {
+            if (date < cutoff && day.Closed && _days.TryRemove(KeyValuePair.Create(date, day)))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+}

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+using PspSimulator.Faults;
+
+namespace PspSimulator;
+
+/// <summary>Settings of the simulator, section <c>Simulator</c> (environment: <c>Simulator__ApiKey</c> and so on).</summary>
+internal sealed class SimulatorOptions
+{
+    public const string SectionName = "Simulator";
+
+    /// <summary>The bearer key <c>/v1/</c> accepts.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string ApiKey { get; set; } = "sk_test_sim";
+
+    /// <summary>Where webhooks go; none are sent while unset. Also settable at run time.</summary>
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The webhook signing secret; several, comma separated, give several <c>v1=</c> entries.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Seed of every fault decision when the plan names none.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>How long a new PaymentIntent stays invisible to search; the contract allows at most 5 s.</summary>
+    [Range(0, 5_000)]
+    public int SearchLagMs { get; set; } = 1_000;
+
+    /// <summary>How long idempotency keys are kept, by the simulator clock (Stripe: 24 h).</summary>
+    [Range(1, 31_536_000)]
+    public int IdempotencyKeyRetentionSeconds { get; set; } = 86_400;
+
+    /// <summary>How long PaymentIntents, refunds, events, movements and closed reports are kept, by the simulator clock.</summary>
+    [Range(1, 87_600)]
+    public int RetentionHours { get; set; } = 72;
+
+    /// <summary>How often (real time) the pruner runs and past days are closed.</summary>
+    [Range(100, 3_600_000)]
+    public int PruneIntervalMs { get; set; } = 5_000;
+
+    /// <summary>When above 0, a refund is created <c>pending</c> and becomes <c>succeeded</c> this much later (real time).</summary>
+    [Range(0, 3_600_000)]
+    public int RefundPendingMs { get; set; }
+
+    /// <summary>The fault plan in force at start, in the shape of <c>PUT /_sim/faults</c>.</summary>
+    public FaultPlan Faults { get; set; } = new();
+}

@@ -1,0 +1,27 @@
+namespace PspSimulator.Truth;
+
+/// <summary>How often each kind of movement was carried out for one key or charge id.</summary>
+internal sealed class MovementCountsDto
+{
+    public int Authorize { get; set; }
+
+    public int Capture { get; set; }
+
+    public int Refund { get; set; }
+
+    public void Add(MovementKind kind)
+    {
+        switch (kind)
+        {
+            case MovementKind.Authorize:
+                Authorize++;
+                break;
+            case MovementKind.Capture:
+                Capture++;
+                break;
+            default:
+                Refund++;
+                break;
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace PspSimulator.Truth;
+
+/// <summary>Money movements the simulator carries out.</summary>
+internal enum MovementKind
+{
+    Authorize,
+    Capture,
+    Refund,
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using PspSimulator.PaymentIntents;
+using PspSimulator.Refunds;
+
+namespace PspSimulator.Truth;
+
+/// <summary>Assembles the ground truth, whole or for one charge id, from the stores (each intent read under its lock).</summary>
+internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refunds, MovementLog movements, SearchIndex search)
+{
+    public TruthDto Build(string? chargeId)
+    {
+        var selected = new List<PaymentIntentState>();
+        if (chargeId is null)
+        {
+            selected.AddRange(intents.All);
+        }
+        else
+        {
+            foreach (var id in search.All(chargeId))
+            {
+                if (intents.TryGet(id, out var state))
+                {
+                    selected.Add(state);
+                }
+            }
+        }
+
+        var paymentIntents = new List<TruthPaymentIntentDto>(selected.Count);
+        var refundIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var state in selected)
+        {
+            lock (state.Gate)
+            {
+                paymentIntents.Add(new TruthPaymentIntentDto(
+                    state.Id,
+                    state.Request.Amount,
+                    state.Request.Currency,
+                    state.Status,
+                    state.Request.CaptureMethod,
+                    state.AmountCapturable,
+                    state.AmountReceived,
+                    state.AmountRefunded,
+                    state.Request.Metadata,
+                    state.Created));
+                refundIds.UnionWith(state.RefundIds);
+            }
+        }
+
+        paymentIntents.Sort((a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(a.Id, b.Id));
+
+        var refundRows = refunds.All
+            .Where(refund => chargeId is null || refundIds.Contains(refund.Id))
+            .Select(refund => new TruthRefundDto(refund.Id, refund.PaymentIntent, refund.Amount, refund.Currency, refund.Status, refund.Metadata, refund.Created))
+            .OrderBy(refund => refund.Created)
+            .ThenBy(refund => refund.Id, StringComparer.Ordinal)
+            .ToList();
+
+        var movementRows = new List<TruthMovementDto>();
+        var byKey = new SortedDictionary<string, MovementCountsDto>(StringComparer.Ordinal);
+        var byChargeId = new SortedDictionary<string, MovementCountsDto>(StringComparer.Ordinal);
+        var totals = new SortedDictionary<string, CurrencyTotalsDto>(StringComparer.Ordinal);
+        foreach (var movement in movements.All.OrderBy(m => m.Sequence))
+        {
+            if (chargeId is not null && movement.ChargeId != chargeId)
+            {
+                continue;
+            }
+
+            movementRows.Add(new TruthMovementDto(
+                Name(movement.Kind),
+                movement.PaymentIntent,
+                movement.Refund,
+                movement.Amount,
+                movement.Currency,
+                movement.IdempotencyKey,
+                movement.ChargeId,
+                movement.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)));
+            if (movement.IdempotencyKey is { } key)
+            {
+                Counts(byKey, key).Add(movement.Kind);
+            }
+
+            if (movement.ChargeId is { } charge)
+            {
+                Counts(byChargeId, charge).Add(movement.Kind);
+            }
+
+            if (!totals.TryGetValue(movement.Currency, out var total))
+            {
+                total = new CurrencyTotalsDto();
+                totals[movement.Currency] = total;
+            }
+
+            switch (movement.Kind)
+            {
+                case MovementKind.Authorize:
+                    total.Authorized += movement.Amount;
+                    break;
+                case MovementKind.Capture:
+                    total.Captured += movement.Amount;
+                    break;
+                default:
+                    total.Refunded += movement.Amount;
+                    break;
+            }
+        }
+
+        return new TruthDto(paymentIntents, refundRows, movementRows, byKey, byChargeId, totals);
+    }
+
+    public static string Name(MovementKind kind) => kind switch
+    {
+        MovementKind.Authorize => "authorize",
+        MovementKind.Capture => "capture",
+        _ => "refund",
+    };
+
+    private static MovementCountsDto Counts(SortedDictionary<string, MovementCountsDto> counts, string key)
+    {
+        if (!counts.TryGetValue(key, out var value))
+        {
+            value = new MovementCountsDto();
+            counts[key] = value;
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+using PspSimulator.Events;
+
+namespace PspSimulator.Webhooks;
+
+/// <summary>Posts one signed event to the endpoint; a non-2xx answer, a refused connection or a timeout is a failed attempt.</summary>
+internal sealed class WebhookClient(
+    WebhookEndpointHolder endpoints,
+    TimeProvider time,
+    IOptions<WebhookDeliveryOptions> options,
+    ILogger<WebhookClient> logger) : IDisposable
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly TimeSpan _attemptTimeout = TimeSpan.FromMilliseconds(options.Value.AttemptTimeoutMs);
+
+    public async Task<DeliveryResult> DeliverAsync(StoredEvent stored, CancellationToken cancellationToken = default)
+    {
+        var endpoint = endpoints.Current;
+        if (endpoint.Url is null)
+        {
+            return DeliveryResult.NoEndpoint;
+        }
+
+        using var content = new ReadOnlyMemoryContent(stored.Json);
+        content.Headers.ContentType = Json;
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = content };
+
+        // The signature's t is real time: the receiver checks its age against its own clock.
+        var signature = WebhookSigner.Header(stored.Json.Span, time.GetUtcNow().ToUnixTimeSeconds(), endpoint.Secrets);
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
+        request.Headers.TryAddWithoutValidation("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks) PspSimulator");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_attemptTimeout);
+        try
+        {
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (response.IsSuccessStatusCode)
+            {
+                return DeliveryResult.Delivered;
+            }
+
+            Log.WebhookRejected(logger, stored.Id, (int)response.StatusCode);
+            return DeliveryResult.Failed;
+        }
+        catch (HttpRequestException exception)
+        {
+            Log.WebhookUnreachable(logger, stored.Id, exception.Message);
+            return DeliveryResult.Failed;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Log.WebhookTimedOut(logger, stored.Id);
+            return DeliveryResult.Failed;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

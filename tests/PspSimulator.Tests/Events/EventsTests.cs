@@ -1,0 +1,48 @@
+using System.Net;
+using PspSimulator.Tests.Infrastructure;
+
+namespace PspSimulator.Tests.Events;
+
+public sealed class EventsTests(SimulatorFixture simulator) : IClassFixture<SimulatorFixture>
+{
+    private readonly SimulatorApi _api = simulator.Api;
+
+    [Fact]
+    public async Task Events_are_listed_newest_first_and_paged_with_starting_after()
+    {
+        var intent = await _api.CreateAsync(SimulatorApi.NewChargeId(), SimulatorApi.NewKey(), amount: 1000, captureMethod: "manual");
+        await _api.PostAsync("/v1/payment_intents/" + intent.Id + "/capture", SimulatorApi.NewKey());
+        await _api.PostAsync("/v1/refunds", SimulatorApi.NewKey(), ("payment_intent", intent.Id), ("amount", "400"));
+
+        var firstPage = await _api.GetAsync("/v1/events?limit=2");
+        var lastId = firstPage.Json["data"]!.AsArray()[1]!["id"]!.GetValue<string>();
+        var secondPage = await _api.GetAsync("/v1/events?limit=2&starting_after=" + lastId);
+
+        Assert.Equal("list", firstPage.Json["object"]!.GetValue<string>());
+        Assert.True(firstPage.Json["has_more"]!.GetValue<bool>());
+        var types = firstPage.Json["data"]!.AsArray().Concat(secondPage.Json["data"]!.AsArray()).Select(e => e!["type"]!.GetValue<string>()).ToList();
+        Assert.Equal(["refund.updated", "refund.created", "payment_intent.succeeded", "payment_intent.amount_capturable_updated"], types);
+        var succeeded = secondPage.Json["data"]!.AsArray()[0]!;
+        Assert.Equal("event", succeeded["object"]!.GetValue<string>());
+        Assert.Equal(intent.Id, succeeded["data"]!["object"]!["id"]!.GetValue<string>());
+        Assert.Equal("succeeded", succeeded["data"]!["object"]!["status"]!.GetValue<string>());
+        var capturable = secondPage.Json["data"]!.AsArray()[1]!;
+        Assert.Equal("requires_capture", capturable["data"]!["object"]!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Events_created_before_created_gte_are_left_out()
+    {
+        await _api.CreateAsync(SimulatorApi.NewChargeId(), SimulatorApi.NewKey());
+        var clock = await _api.GetAsync("/_sim/clock");
+        var future = clock.Json["unix"]!.GetValue<long>() + 3600;
+
+        var none = await _api.GetAsync("/v1/events?created[gte]=" + future);
+        var bad = await _api.GetAsync("/v1/events?limit=101");
+        var unknown = await _api.GetAsync("/v1/events?starting_after=evt_nope");
+
+        Assert.Empty(none.Json["data"]!.AsArray());
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.Status);
+    }
+}

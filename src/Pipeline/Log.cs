@@ -18,4 +18,28 @@ internal static partial class Log
 
     [LoggerMessage(1010, LogLevel.Information, "Applied migration {Version} {Name}")]
     public static partial void MigrationApplied(ILogger logger, int version, string name);
+
+    [LoggerMessage(1100, LogLevel.Critical, "Partition {Partition} loop failed; its writer is completed with the error")]
+    public static partial void PartitionLoopFailed(ILogger logger, int partition, Exception exception);
+
+    [LoggerMessage(1101, LogLevel.Error, "Step {Kind} of charge {ChargeId} failed; the charge stays pending for the recovery sweep")]
+    public static partial void StepFailed(ILogger logger, string chargeId, Partitioning.WorkKind kind, Exception exception);
+
+    [LoggerMessage(1200, LogLevel.Warning, "A group commit of {Count} intents failed; committing them one by one")]
+    public static partial void IntentBatchRetriedSingly(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(1300, LogLevel.Warning, "Charge {ChargeId}: PSP outcome unknown ({Reason}); resolving by replay and read")]
+    public static partial void OutcomeUnknown(ILogger logger, string chargeId, string reason);
+
+    [LoggerMessage(1301, LogLevel.Information, "Charge {ChargeId}: outcome still unknown after {Reason}; next look in {RetryIn}")]
+    public static partial void OutcomeStillUnknown(ILogger logger, string chargeId, string reason, TimeSpan retryIn);
+
+    [LoggerMessage(1302, LogLevel.Debug, "Charge {ChargeId}: move from {From} to {To} is not forward; ignored")]
+    public static partial void StaleMoveIgnored(ILogger logger, string chargeId, string from, string to);
+
+    [LoggerMessage(1400, LogLevel.Information, "Recovery sweep put {Count} pending charges back through their partitions")]
+    public static partial void SweepResumed(ILogger logger, int count);
+
+    [LoggerMessage(1401, LogLevel.Warning, "Recovery sweep failed; retrying on the next tick")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
 }

@@ -1,7 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Payments.Pipeline.Charges;
 using Payments.Pipeline.Merchants;
 using Payments.Pipeline.Observability;
+using Payments.Pipeline.Partitioning;
+using Payments.Pipeline.Psp;
+using Payments.Pipeline.PspWebhooks;
 using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Hosting;
@@ -24,6 +28,36 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<MerchantStore>();
         services.AddSingleton<MerchantSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<MerchantSeeder>());
+
+        services.AddOptions<PspOptions>().BindConfiguration(PspOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new PspClient(
+            // One client for the process: the circuit breaker's state must be shared, and
+            // 10,000 calls in flight need connections without a per-server cap.
+            new HttpClient(new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = int.MaxValue,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            }),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PspOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PaymentsMetrics>()));
+
+        services.AddOptions<ChargeOptions>().BindConfiguration(ChargeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PartitionOptions>().BindConfiguration(PartitionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChargeStore>();
+        services.AddSingleton<OutcomeNotifier>();
+        services.AddSingleton<IWorkHandler, ChargeProcessor>();
+        services.AddSingleton<ChargeService>();
+        services.AddSingleton<PspWebhookStore>();
+        services.AddSingleton<PspWebhookHandler>();
+
+        services.AddSingleton<IntentBatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<IntentBatcher>());
+        services.AddSingleton<PartitionedWorkerPool>();
+        services.AddHostedService(sp => sp.GetRequiredService<PartitionedWorkerPool>());
+        services.AddSingleton<RecoverySweepWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecoverySweepWorker>());
         return services;
     }
 }

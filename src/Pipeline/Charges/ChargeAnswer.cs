@@ -1,0 +1,21 @@
+namespace Payments.Pipeline.Charges;
+
+/// <summary>What a create-charge request comes to, for the ingress to render.</summary>
+public abstract record ChargeAnswer
+{
+    private ChargeAnswer()
+    {
+    }
+
+    /// <summary>The charge (new, or the one the key first created when <paramref name="Replayed"/>).</summary>
+    public sealed record Charge(string Json, bool IsFinal, bool Replayed) : ChargeAnswer;
+
+    /// <summary>The key was used for a different request.</summary>
+    public sealed record KeyReused : ChargeAnswer;
+
+    /// <summary>The order already has a live charge.</summary>
+    public sealed record DuplicateOrder(string ChargeId) : ChargeAnswer;
+
+    /// <summary>Nothing recorded: the intent queue is full. Safe to retry with the same key.</summary>
+    public sealed record Overloaded : ChargeAnswer;
+}

@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Payments.Pipeline.Charges;
+
+public sealed class ChargeOptions
+{
+    public const string Section = "Charges";
+
+    /// <summary>How long a create request waits for the outcome before answering 202 pending.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan AnswerWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a freshly recorded intent is left to the worker it was handed to before the
+    /// recovery sweep may take it (a crash between commit and PSP call, a full channel).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan RecoveryThreshold { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a charge is leased while its PSP call (with retries) may be running.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
+    public TimeSpan AttemptLease { get; set; } = TimeSpan.FromSeconds(60);
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(1, 100_000)]
+    public int SweepBatch { get; set; } = 1_000;
+
+    /// <summary>First wait before resolving an unknown outcome again; doubles up to <see cref="ResolveBackoffMax"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan ResolveBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan ResolveBackoffMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest group commit of intents.</summary>
+    [Range(1, 10_000)]
+    public int MaxIntentBatch { get; set; } = 500;
+
+    /// <summary>Intents waiting for a group commit before the ingress answers 503 overloaded.</summary>
+    [Range(1, 1_000_000)]
+    public int IntentQueueCapacity { get; set; } = 20_000;
+
+    /// <summary>Group commits running at once.</summary>
+    [Range(1, 64)]
+    public int IntentWriters { get; set; } = 2;
+}

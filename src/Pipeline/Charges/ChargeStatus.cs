@@ -1,0 +1,38 @@
+namespace Payments.Pipeline.Charges;
+
+public static class ChargeStatus
+{
+    public const string Pending = "pending";
+    public const string Authorized = "authorized";
+    public const string Captured = "captured";
+    public const string Failed = "failed";
+    public const string Voided = "voided";
+
+    /// <summary>
+    /// Invariant 4: state only moves forward. pending → authorized → captured | voided, and
+    /// pending → captured | failed. Anything else (a stale webhook, a late answer) changes nothing.
+    /// </summary>
+    public static bool CanMove(string from, string to) => (from, to) switch
+    {
+        (Pending, Authorized or Captured or Failed) => true,
+        (Authorized, Captured or Voided) => true,
+        _ => false,
+    };
+
+    public static bool IsFinal(string status) => status is Captured or Failed or Voided;
+}
+
+public static class PendingReason
+{
+    public const string AwaitingPsp = "awaiting_psp";
+    public const string OutcomeUnknown = "outcome_unknown";
+    public const string PspUnavailable = "psp_unavailable";
+}
+
+public static class Actor
+{
+    public const string Api = "api";
+    public const string Pipeline = "pipeline";
+    public const string PspWebhook = "psp_webhook";
+    public const string Reconciler = "reconciler";
+}

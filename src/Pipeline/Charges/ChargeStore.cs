@@ -1,0 +1,291 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Payments.Pipeline.Charges;
+
+/// <summary>The SQL of the charge aggregate. The rules live in <see cref="ChargeProcessor"/>.</summary>
+public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
+{
+    // Group commit: many intents in one statement and one transaction. ON CONFLICT DO NOTHING
+    // without a target covers both the idempotency key and the live-order index; a row that
+    // conflicts is simply not returned, and its request is answered by a lookup afterwards.
+    // The audit row and the charge.pending event go in with the row (invariant 6).
+    private const string InsertIntents = """
+        WITH input AS (
+            SELECT *
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::text[], $7::text[],
+                        $8::boolean[], $9::text[], $10::text[], $11::jsonb[], $12::text[])
+                AS t(id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method,
+                     capture, order_id, description, metadata, event_id)
+        ),
+        inserted AS (
+            INSERT INTO charges (id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method,
+                                 capture, order_id, description, metadata, status, pending_reason,
+                                 next_attempt_at, last_event_sequence)
+            SELECT id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method,
+                   capture, order_id, description, metadata, 'pending', 'awaiting_psp',
+                   now() + $13::interval, 1
+            FROM input
+            ON CONFLICT DO NOTHING
+            RETURNING *
+        ),
+        audit AS (
+            INSERT INTO charge_events (charge_id, from_status, to_status, actor, reason)
+            SELECT id, NULL, 'pending', 'api', 'intent recorded'
+            FROM inserted
+        ),
+        events AS (
+            INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
+            SELECT i.event_id, c.merchant_id, c.id, 1, 'charge.pending',
+                   event_json(i.event_id, 'charge.pending', c.created_at, c.id, 1, charge_json(c::charges)), c.created_at
+            FROM inserted AS c
+            JOIN input AS i ON i.id = c.id
+        )
+        SELECT id, charge_json(inserted::charges)::text
+        FROM inserted
+        """;
+
+    private const string SelectJsonById = """
+        SELECT status, charge_json(c)::text
+        FROM charges AS c
+        WHERE id = $1 AND merchant_id = $2
+        """;
+
+    private const string SelectByIdempotencyKey = """
+        SELECT id, request_hash, status, charge_json(c)::text
+        FROM charges AS c
+        WHERE merchant_id = $1 AND idempotency_key = $2
+        """;
+
+    private const string SelectLiveByOrder = """
+        SELECT id
+        FROM charges
+        WHERE merchant_id = $1 AND order_id = $2 AND status <> 'failed'
+        """;
+
+    private const string SelectRow = """
+        SELECT id, merchant_id, status, pending_reason, amount, currency, payment_method, capture, description,
+               psp_reference, amount_authorized, amount_captured, attempt_count, psp_key_settled_at, version
+        FROM charges
+        WHERE id = $1
+        """;
+
+    // Before each PSP call: the attempt is counted and the row leased, so the recovery sweep
+    // leaves it alone while the call may still be running.
+    private const string MarkAttempt = """
+        UPDATE charges
+        SET attempt_count = attempt_count + 1, next_attempt_at = now() + $2::interval, version = version + 1
+        WHERE id = $1 AND status IN ('pending', 'authorized')
+        RETURNING version
+        """;
+
+    private const string UpdatePending = """
+        UPDATE charges
+        SET pending_reason = $2, next_attempt_at = now() + $3::interval,
+            psp_key_settled_at = coalesce(psp_key_settled_at, $4), updated_at = now(), version = version + 1
+        WHERE id = $1 AND status = 'pending'
+        RETURNING version
+        """;
+
+    // One forward move as one statement, so one round trip and one commit: the charge, its
+    // audit row, its event with the next per-charge sequence and, for a capture, the ledger
+    // journal. The WHERE on status and version makes a racing move (a webhook, another
+    // instance) lose cleanly: no row comes back and the caller re-reads.
+    private const string ApplyTransition = """
+        WITH moved AS (
+            UPDATE charges
+            SET status = $2, pending_reason = NULL, psp_reference = coalesce($3, psp_reference),
+                amount_authorized = $4, amount_captured = $5, failure_code = $6, failure_message = $7,
+                last_event_sequence = last_event_sequence + 1, version = version + 1,
+                next_attempt_at = NULL, updated_at = now()
+            WHERE id = $1 AND status = $8 AND version = $9
+            RETURNING *
+        ),
+        audit AS (
+            INSERT INTO charge_events (charge_id, from_status, to_status, actor, reason)
+            SELECT id, $8, status, $10, $11
+            FROM moved
+        ),
+        events AS (
+            INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
+            SELECT $12, merchant_id, id, last_event_sequence, 'charge.' || status,
+                   event_json($12, 'charge.' || status, updated_at, id, last_event_sequence, charge_json(moved::charges)), updated_at
+            FROM moved
+        ),
+        journal AS (
+            INSERT INTO ledger_journals (reference, charge_id, description)
+            SELECT 'capture:' || id, id, 'capture of ' || id
+            FROM moved
+            WHERE $13::bigint > 0
+            RETURNING id, charge_id
+        ),
+        entries AS (
+            INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
+            SELECT j.id, e.account_id, e.amount, m.currency
+            FROM journal AS j
+            JOIN moved AS m ON m.id = j.charge_id
+            CROSS JOIN LATERAL (VALUES
+                ('psp_receivable', $13::bigint),
+                ('merchant_payable:' || m.merchant_id, -($13::bigint - $14::bigint)),
+                ('platform_fee_revenue', -$14::bigint)) AS e(account_id, amount)
+            WHERE e.amount <> 0
+        )
+        SELECT version
+        FROM moved
+        """;
+
+    // The recovery sweep's claim: due pending charges, leased so that a concurrent sweep (this
+    // instance's next round, or another instance) skips them. SKIP LOCKED keeps sweeps apart.
+    private const string ClaimDue = """
+        UPDATE charges
+        SET next_attempt_at = now() + $2::interval
+        WHERE id IN (
+            SELECT id
+            FROM charges
+            WHERE status = 'pending' AND next_attempt_at <= now()
+            ORDER BY next_attempt_at
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id
+        """;
+
+    /// <summary>Claims up to <paramref name="limit"/> pending charges whose next attempt is due.</summary>
+    public async Task<IReadOnlyList<string>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(ClaimDue);
+        command.Parameters.AddWithValue(limit);
+        command.Parameters.AddWithValue(lease);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Inserts a batch of intents in one transaction; the answer lists them in order.</summary>
+    public async Task<IReadOnlyList<InsertedIntent>> InsertIntentsAsync(
+        IReadOnlyList<(string ChargeId, string EventId, ChargeIntent Intent)> batch, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await using var command = dataSource.CreateCommand(InsertIntents);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.ChargeId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.Intent.MerchantId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.Intent.IdempotencyKey)] });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = [.. batch.Select(b => b.Intent.RequestHash)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. batch.Select(b => b.Intent.Amount)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.Intent.Currency)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.Intent.PaymentMethod)] });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. batch.Select(b => b.Intent.Capture)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. batch.Select(b => b.Intent.OrderId)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. batch.Select(b => b.Intent.Description)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.Intent.MetadataJson)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.EventId)] });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lease });
+
+        var inserted = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        return [.. batch.Select(b => inserted.TryGetValue(b.ChargeId, out var json) ? new InsertedIntent(b.ChargeId, json) : new InsertedIntent(null, null))];
+    }
+
+    /// <summary>The charge as the API shows it, only to its own merchant.</summary>
+    public async Task<(string Status, string Json)?> FindJsonAsync(string merchantId, string chargeId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(SelectJsonById);
+        command.Parameters.AddWithValue(chargeId);
+        command.Parameters.AddWithValue(merchantId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    public async Task<(string Id, byte[] RequestHash, string Status, string Json)?> FindByIdempotencyKeyAsync(
+        string merchantId, string idempotencyKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(SelectByIdempotencyKey);
+        command.Parameters.AddWithValue(merchantId);
+        command.Parameters.AddWithValue(idempotencyKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return (reader.GetString(0), reader.GetFieldValue<byte[]>(1), reader.GetString(2), reader.GetString(3));
+    }
+
+    public async Task<string?> FindLiveChargeForOrderAsync(string merchantId, string orderId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(SelectLiveByOrder);
+        command.Parameters.AddWithValue(merchantId);
+        command.Parameters.AddWithValue(orderId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    public async Task<ChargeRow?> LoadAsync(string chargeId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(SelectRow);
+        command.Parameters.AddWithValue(chargeId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new ChargeRow(
+            reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetBoolean(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+            reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt32(12),
+            reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13), reader.GetInt32(14));
+    }
+
+    /// <summary>Counts an attempt and leases the row; null when the charge is no longer open.</summary>
+    public async Task<int?> MarkAttemptAsync(string chargeId, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(MarkAttempt);
+        command.Parameters.AddWithValue(chargeId);
+        command.Parameters.AddWithValue(lease);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?;
+    }
+
+    /// <summary>Keeps a charge pending with a reason and the time of its next attempt.</summary>
+    public async Task<int?> UpdatePendingAsync(string chargeId, string reason, TimeSpan retryIn, DateTimeOffset? keySettledAt, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(UpdatePending);
+        command.Parameters.AddWithValue(chargeId);
+        command.Parameters.AddWithValue(reason);
+        command.Parameters.AddWithValue(retryIn);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = keySettledAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?;
+    }
+
+    /// <summary>Applies a forward move; false when the row changed since it was read.</summary>
+    public async Task<bool> ApplyAsync(ChargeTransition transition, string eventId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+        await using var command = dataSource.CreateCommand(ApplyTransition);
+        command.Parameters.AddWithValue(transition.ChargeId);
+        command.Parameters.AddWithValue(transition.ToStatus);
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.PspReference, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(transition.AmountAuthorized);
+        command.Parameters.AddWithValue(transition.AmountCaptured);
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.FailureCode, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.FailureMessage, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(transition.FromStatus);
+        command.Parameters.AddWithValue(transition.FromVersion);
+        command.Parameters.AddWithValue(transition.Actor);
+        command.Parameters.AddWithValue(transition.Reason);
+        command.Parameters.AddWithValue(eventId);
+        command.Parameters.AddWithValue(transition.CapturedDelta);
+        command.Parameters.AddWithValue(transition.Fee);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int;
+    }
+}

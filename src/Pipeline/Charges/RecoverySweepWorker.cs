@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Payments.Pipeline.Partitioning;
+
+namespace Payments.Pipeline.Charges;
+
+/// <summary>
+/// Invariant 2's other half: a charge left pending (a crash between commit and PSP call, a
+/// full partition, an unknown outcome waiting for its next look, an open circuit) is put
+/// back through its partition when its next attempt is due, at start and then periodically.
+/// </summary>
+public sealed partial class RecoverySweepWorker(
+    ChargeStore store,
+    PartitionedWorkerPool pool,
+    IOptions<ChargeOptions> options,
+    ILogger<RecoverySweepWorker> logger) : BackgroundService
+{
+    private readonly ChargeOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.SweepInterval);
+        do
+        {
+            try
+            {
+                await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException e)
+            {
+                // The database is away for a moment; the next tick tries again.
+                Log.SweepFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken = default)
+    {
+        var total = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var claimed = await store.ClaimDueAsync(_options.SweepBatch, _options.AttemptLease, cancellationToken).ConfigureAwait(false);
+            var refused = 0;
+            foreach (var chargeId in claimed)
+            {
+                // A refused item keeps its lease and comes due again; nothing is lost.
+                if (!pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Advance)))
+                {
+                    refused++;
+                }
+            }
+
+            total += claimed.Count - refused;
+            if (claimed.Count < _options.SweepBatch || refused > 0)
+            {
+                break;
+            }
+        }
+
+        if (total > 0)
+        {
+            Log.SweepResumed(logger, total);
+        }
+
+        return total;
+    }
+}

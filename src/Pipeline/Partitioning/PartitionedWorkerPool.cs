@@ -1,0 +1,223 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Payments.Pipeline.Hosting;
+using Payments.Pipeline.Observability;
+
+namespace Payments.Pipeline.Partitioning;
+
+/// <summary>
+/// P partitions, each a bounded channel with one reader loop. A charge always maps to the
+/// same partition, and inside it a charge's steps form a chain: a step that arrives while
+/// another step of the same charge runs waits for it, so two steps of one charge never run
+/// concurrently, while steps of different charges run concurrently up to a limit.
+/// A full channel refuses the item (<see cref="TryEnqueue"/> returns false): the caller's
+/// intent is already durable and the recovery sweep brings it back later.
+/// </summary>
+public sealed partial class PartitionedWorkerPool : BackgroundService
+{
+    private readonly Partition[] _partitions;
+    private readonly IWorkHandler _handler;
+    private readonly Readiness _readiness;
+    private readonly ILogger<PartitionedWorkerPool> _logger;
+    private readonly Counter<long> _refused;
+
+    public PartitionedWorkerPool(IOptions<PartitionOptions> options, IWorkHandler handler, Readiness readiness, PaymentsMetrics metrics, ILogger<PartitionedWorkerPool> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        var settings = options.Value;
+        _handler = handler;
+        _readiness = readiness;
+        _logger = logger;
+        _partitions = [.. Enumerable.Range(0, settings.Partitions).Select(i => new Partition(i, settings))];
+        _refused = metrics.Meter.CreateCounter<long>("payments.pipeline.backpressure", description: "Work items refused because their partition's channel was full.");
+        metrics.Meter.CreateObservableGauge(
+            "payments.pipeline.partition.depth",
+            () => _partitions.Select(p => new Measurement<int>(p.Depth, new KeyValuePair<string, object?>("partition", p.Index))),
+            description: "Work items waiting in each partition's channel.");
+        metrics.Meter.CreateObservableGauge(
+            "payments.pipeline.in_flight",
+            () => _partitions.Sum(p => p.Running),
+            description: "Steps running now, across partitions.");
+    }
+
+    public int PartitionCount => _partitions.Length;
+
+    /// <summary>Offers a step to its charge's partition; false when the partition is full or stopping.</summary>
+    public bool TryEnqueue(WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var partition = _partitions[PartitionRouter.PartitionOf(item.ChargeId, _partitions.Length)];
+        if (partition.Channel.Writer.TryWrite(item))
+        {
+            return true;
+        }
+
+        _refused.Add(1, new KeyValuePair<string, object?>("partition", partition.Index));
+        return false;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var loops = _partitions.Select(p => RunPartitionAsync(p, stoppingToken)).ToArray();
+        _readiness.MarkPipelineRunning(true);
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        finally
+        {
+            _readiness.MarkPipelineRunning(false);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop taking work; what is queued but not started stays pending in the database
+        // and is picked up by the recovery sweep of this or another instance.
+        foreach (var partition in _partitions)
+        {
+            partition.Channel.Writer.TryComplete();
+        }
+
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunPartitionAsync(Partition partition, CancellationToken stoppingToken)
+    {
+        var reader = partition.Channel.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                // A permit before each read: when the partition runs its limit, items wait in
+                // the channel, the channel fills, and TryEnqueue reports backpressure.
+                await partition.Permits.WaitAsync(stoppingToken).ConfigureAwait(false);
+                if (!reader.TryRead(out var item))
+                {
+                    partition.Permits.Release();
+                    continue;
+                }
+
+                if (partition.JoinChain(item))
+                {
+                    // Runs after the step of the same charge that is running now, under its permit.
+                    partition.Permits.Release();
+                    continue;
+                }
+
+                _ = RunChainAsync(partition, item, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown is normal.
+        }
+        catch (Exception e)
+        {
+            Log.PartitionLoopFailed(_logger, partition.Index, e);
+            partition.Channel.Writer.TryComplete(e);
+            throw;
+        }
+
+        // Drain: let running chains finish their current step.
+        while (partition.Running > 0 && !stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunChainAsync(Partition partition, WorkItem item, CancellationToken stoppingToken)
+    {
+        Interlocked.Increment(ref partition.RunningCount);
+        try
+        {
+            for (WorkItem? next = item; next is not null; next = partition.NextInChain(next.ChargeId))
+            {
+                try
+                {
+                    await _handler.HandleAsync(next, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    // The step stays pending in the database; the sweep resumes it after restart.
+                }
+                catch (Exception e)
+                {
+                    // One charge's failure must not stop its partition: the row stays pending and
+                    // the recovery sweep retries it.
+                    Log.StepFailed(_logger, next.ChargeId, next.Kind, e);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref partition.RunningCount);
+            partition.Permits.Release();
+        }
+    }
+
+    private sealed class Partition(int index, PartitionOptions options)
+    {
+        private readonly Dictionary<string, Queue<WorkItem>> _chains = new(StringComparer.Ordinal);
+        private readonly Lock _gate = new();
+
+        // RunningCount is incremented and decremented with Interlocked by the pool.
+        public int RunningCount;
+
+        public int Index { get; } = index;
+
+        // FullMode only matters for WriteAsync, which is never used: TryWrite refuses instead of
+        // waiting, because a request thread must not block on a full partition. Several writers
+        // (ingress, sweep, webhooks); one reader loop. Continuations run asynchronously so a
+        // writer never ends up executing the reader's loop on its own thread.
+        public Channel<WorkItem> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.ChannelCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+
+        public SemaphoreSlim Permits { get; } = new(options.ConcurrencyPerPartition, options.ConcurrencyPerPartition);
+
+        public int Depth => Channel.Reader.CanCount ? Channel.Reader.Count : 0;
+
+        public int Running => Volatile.Read(ref RunningCount);
+
+        /// <summary>True when a step of the same charge is running: the item is queued behind it.</summary>
+        public bool JoinChain(WorkItem item)
+        {
+            lock (_gate)
+            {
+                if (_chains.TryGetValue(item.ChargeId, out var queue))
+                {
+                    queue.Enqueue(item);
+                    return true;
+                }
+
+                _chains[item.ChargeId] = new Queue<WorkItem>();
+                return false;
+            }
+        }
+
+        /// <summary>The next queued step of the charge, or null (and the chain ends).</summary>
+        public WorkItem? NextInChain(string chargeId)
+        {
+            lock (_gate)
+            {
+                var queue = _chains[chargeId];
+                if (queue.TryDequeue(out var next))
+                {
+                    return next;
+                }
+
+                _chains.Remove(chargeId);
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace Payments.Pipeline.Partitioning;
+
+/// <summary>What a partition runs: a step for one charge, keyed by the charge's id.</summary>
+public sealed record WorkItem(string ChargeId, WorkKind Kind);
+
+public enum WorkKind
+{
+    /// <summary>Drive the charge towards a final state: call the PSP, or resolve an unknown outcome.</summary>
+    Advance,
+
+    /// <summary>A verified PSP webhook said the PaymentIntent changed: read it and apply what moves forward.</summary>
+    Refresh,
+}

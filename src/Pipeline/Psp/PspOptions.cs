@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Payments.Pipeline.Psp;
+
+public sealed class PspOptions
+{
+    public const string Section = "Psp";
+
+    [Required]
+    [Url]
+    public string BaseUrl { get; set; } = "";
+
+    [Required]
+    public string ApiKey { get; set; } = "";
+
+    /// <summary>Signs the PSP's webhooks to us; never logged.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>How old a webhook signature may be.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Patience for one HTTP attempt; the seed's PSP answers in 1–3 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Retries of one call, each with the same Idempotency-Key.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long the PSP's search may lag its writes (the contract says at most 5 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan SearchLag { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the circuit stays open once the PSP looks down.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Failures among sampled calls that open the circuit.</summary>
+    [Range(0.01, 1.0)]
+    public double BreakFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls in the sampling window before the circuit may open.</summary>
+    [Range(2, 100_000)]
+    public int BreakMinimumThroughput { get; set; } = 10;
+}

@@ -1,0 +1,37 @@
+namespace Payments.Pipeline.Psp;
+
+/// <summary>
+/// What one PSP call told us, sorted by what we may conclude from it. Only
+/// <see cref="Completed"/>, <see cref="Declined"/> and <see cref="Refused"/> are definite;
+/// <see cref="Indeterminate"/> means the PSP may or may not have carried it out.
+/// </summary>
+public abstract record PspOutcome
+{
+    private PspOutcome()
+    {
+    }
+
+    /// <summary>200 with the object.</summary>
+    public sealed record Completed(PaymentIntent Intent) : PspOutcome;
+
+    /// <summary>402 card error: the PSP refused the card, nothing was charged.</summary>
+    public sealed record Declined(PaymentIntent? Intent, string Code, string Message) : PspOutcome;
+
+    /// <summary>A 4xx for our request itself (validation, state): definitely not carried out.</summary>
+    public sealed record Refused(int Status, string Type, string? Code, string Message) : PspOutcome;
+
+    /// <summary>
+    /// Timeout, reset, 5xx, key in use: may have been carried out. <paramref name="KeySettled"/>
+    /// is true when the PSP answered from (or saved) the key's response, so no execution under
+    /// this key can still be running or start later.
+    /// </summary>
+    public sealed record Indeterminate(string Reason, bool KeySettled) : PspOutcome;
+
+    /// <summary>Not sent, or refused before execution (circuit open, connection refused, 503, 429): safe to retry later.</summary>
+    public sealed record Unavailable(string Reason) : PspOutcome;
+
+    /// <summary>404 for a read: no such object.</summary>
+    public sealed record NotFound : PspOutcome;
+
+    public bool IsDefinite => this is Completed or Declined or Refused;
+}

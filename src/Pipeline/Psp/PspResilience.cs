@@ -1,0 +1,58 @@
+using System.Net;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Payments.Pipeline.Psp;
+
+/// <summary>
+/// The Polly v8 pipeline around every PSP call, outermost first: retry (with jittered
+/// exponential backoff; the caller rebuilds the request per attempt with the SAME
+/// Idempotency-Key, so a retry can only replay, never charge again), circuit breaker (opens
+/// on signs that the PSP is down, not on ordinary 500s), and a per-attempt timeout.
+/// </summary>
+internal static class PspResilience
+{
+    public static ResiliencePipeline<HttpResponseMessage> Build(PspOptions options, TimeProvider timeProvider)
+    {
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = Math.Max(1, options.MaxRetries),
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsRetryable(args.Outcome)),
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = options.BreakFailureRatio,
+                MinimumThroughput = options.BreakMinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(10),
+                BreakDuration = options.BreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(LooksDown(args.Outcome)),
+            })
+            .AddTimeout(options.AttemptTimeout)
+            .Build();
+    }
+
+    private static bool IsRetryable(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or TimeoutRejectedException } => true,
+        { Result: { } response } => response.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway
+            or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.TooManyRequests
+            or HttpStatusCode.Conflict,
+        _ => false,
+    };
+
+    private static bool LooksDown(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException or TimeoutRejectedException } => true,
+        { Result: { } response } => response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway
+            or HttpStatusCode.GatewayTimeout,
+        _ => false,
+    };
+
+    public static bool IsCircuitOpen(Exception exception) => exception is BrokenCircuitException;
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Payments.Pipeline.Charges;
+using Payments.Pipeline.Partitioning;
+
+namespace Payments.Pipeline.PspWebhooks;
+
+/// <summary>
+/// Applies a verified PSP webhook. Delivery is at least once and in any order, so the event
+/// is a trigger, not a command: its id is recorded once (a redelivery changes nothing), and
+/// a PaymentIntent event sends the charge through its partition to read the PaymentIntent
+/// and apply whatever moves forward. A webhook that arrives before our own row shows the PSP
+/// call (the race with our answer) is fine: the read is the truth either way. Stale and
+/// unknown events are acknowledged and recorded, never refused (the PSP would retry forever).
+/// </summary>
+public sealed class PspWebhookHandler(PspWebhookStore store, PartitionedWorkerPool pool)
+{
+    public async Task<string> HandleAsync(JsonElement webhookEvent, CancellationToken cancellationToken = default)
+    {
+        var eventId = webhookEvent.GetProperty("id").GetString() ?? throw new JsonException("event without id");
+        var type = webhookEvent.GetProperty("type").GetString() ?? throw new JsonException("event without type");
+        var data = webhookEvent.GetProperty("data").GetProperty("object");
+        var objectId = data.TryGetProperty("id", out var id) ? id.GetString() : null;
+
+        if (!type.StartsWith("payment_intent.", StringComparison.Ordinal))
+        {
+            return await RecordAsync(eventId, type, objectId, "ignored", cancellationToken).ConfigureAwait(false);
+        }
+
+        string? chargeId = null;
+        if (data.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("charge_id", out var cid) && cid.ValueKind == JsonValueKind.String)
+        {
+            chargeId = cid.GetString();
+        }
+
+        var charge = await store.FindChargeAsync(chargeId, objectId, cancellationToken).ConfigureAwait(false);
+        if (charge is not { } found)
+        {
+            return await RecordAsync(eventId, type, objectId, "unknown_object", cancellationToken).ConfigureAwait(false);
+        }
+
+        var status = data.TryGetProperty("status", out var s) ? s.GetString() : null;
+        if (!MayMoveForward(found.Status, status))
+        {
+            return await RecordAsync(eventId, type, objectId, "stale", cancellationToken).ConfigureAwait(false);
+        }
+
+        var outcome = await RecordAsync(eventId, type, objectId, "applied", cancellationToken).ConfigureAwait(false);
+        if (outcome == "applied")
+        {
+            // If the partition is full the charge is still pending or authorized in our rows;
+            // the sweep (pending) or the next webhook (authorized) brings it forward.
+            pool.TryEnqueue(new WorkItem(found.ChargeId, WorkKind.Refresh));
+        }
+
+        return outcome;
+    }
+
+    private async Task<string> RecordAsync(string eventId, string type, string? objectId, string outcome, CancellationToken cancellationToken) =>
+        await store.TryRecordAsync(eventId, type, objectId, outcome, cancellationToken).ConfigureAwait(false) ? outcome : "duplicate";
+
+    /// <summary>Whether the snapshot's state is ahead of ours; the move itself reads the PSP.</summary>
+    private static bool MayMoveForward(string ours, string? theirs) => (ours, theirs) switch
+    {
+        (ChargeStatus.Pending, _) => true,
+        (ChargeStatus.Authorized, "succeeded" or "canceled") => true,
+        _ => false,
+    };
+}

@@ -9,35 +9,35 @@ namespace PspSimulator.Faults;
 internal sealed class FaultPlan
 {
     /// <summary>Seed of every fault decision; absent means <c>Simulator:Seed</c>.</summary>
-    public int? Seed { get; init; }
+    public int? Seed { get; set; }
 
     [JsonPropertyName("latency_ms")]
     [ConfigurationKeyName("latency_ms")]
-    public LatencyRange? LatencyMs { get; init; }
+    public LatencyRange? LatencyMs { get; set; }
 
-    public TimeoutFault? Timeout { get; init; }
+    public TimeoutFault? Timeout { get; set; }
 
     [JsonPropertyName("error_500_before")]
     [ConfigurationKeyName("error_500_before")]
-    public RequestFault? Error500Before { get; init; }
+    public RequestFault? Error500Before { get; set; }
 
     [JsonPropertyName("error_500_after")]
     [ConfigurationKeyName("error_500_after")]
-    public RequestFault? Error500After { get; init; }
+    public RequestFault? Error500After { get; set; }
 
     [JsonPropertyName("reset_after")]
     [ConfigurationKeyName("reset_after")]
-    public RequestFault? ResetAfter { get; init; }
+    public RequestFault? ResetAfter { get; set; }
 
     [JsonPropertyName("rate_limit")]
     [ConfigurationKeyName("rate_limit")]
-    public RequestFault? RateLimit { get; init; }
+    public RequestFault? RateLimit { get; set; }
 
-    public DeclineFault? Decline { get; init; }
+    public DeclineFault? Decline { get; set; }
 
-    public OutageFault? Outage { get; init; }
+    public OutageFault? Outage { get; set; }
 
-    public WebhookFaults? Webhooks { get; init; }
+    public WebhookFaults? Webhooks { get; set; }
 
     public FaultPlan WithSeed(int seed) => new()
     {

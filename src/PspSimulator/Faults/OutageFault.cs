@@ -10,8 +10,8 @@ internal sealed class OutageFault
 
     [JsonPropertyName("duration_ms")]
     [ConfigurationKeyName("duration_ms")]
-    public int DurationMs { get; init; }
+    public int DurationMs { get; set; }
 
     /// <summary><c>503</c> answers 503; <c>refuse</c> resets the connection without a byte.</summary>
-    public string Mode { get; init; } = Mode503;
+    public string Mode { get; set; } = Mode503;
 }

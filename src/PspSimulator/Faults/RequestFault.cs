@@ -6,13 +6,13 @@ namespace PspSimulator.Faults;
 internal sealed class RequestFault
 {
     /// <summary>Share of the matching requests that get the fault, 0 to 1.</summary>
-    public double Rate { get; init; }
+    public double Rate { get; set; }
 
     /// <summary>Operations it applies to; absent means every POST that moves money.</summary>
-    public IReadOnlyList<string>? Operations { get; init; }
+    public IReadOnlyList<string>? Operations { get; set; }
 
     /// <summary>Apply at most this many times, then stop; absent means no limit.</summary>
     [JsonPropertyName("max_count")]
     [ConfigurationKeyName("max_count")]
-    public int? MaxCount { get; init; }
+    public int? MaxCount { get; set; }
 }

@@ -10,20 +10,20 @@ namespace PspSimulator.Faults;
 /// </summary>
 internal sealed class TimeoutFault
 {
-    public double Rate { get; init; }
+    public double Rate { get; set; }
 
     [JsonPropertyName("hold_ms")]
     [ConfigurationKeyName("hold_ms")]
-    public int HoldMs { get; init; }
+    public int HoldMs { get; set; }
 
-    public bool Execute { get; init; } = true;
+    public bool Execute { get; set; } = true;
 
     /// <summary><c>close</c> (the default) or <c>500</c>, when <see cref="Execute"/> is true.</summary>
-    public string? Answer { get; init; }
+    public string? Answer { get; set; }
 
-    public IReadOnlyList<string>? Operations { get; init; }
+    public IReadOnlyList<string>? Operations { get; set; }
 
     [JsonPropertyName("max_count")]
     [ConfigurationKeyName("max_count")]
-    public int? MaxCount { get; init; }
+    public int? MaxCount { get; set; }
 }

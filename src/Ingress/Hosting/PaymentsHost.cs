@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
+using Payments.Ingress.Charges;
 using Payments.Ingress.Operations;
+using Payments.Ingress.PspWebhooks;
 using Payments.Pipeline.Hosting;
 using Payments.Pipeline.Observability;
 
@@ -28,12 +30,25 @@ public static class PaymentsHost
         builder.Services.AddPaymentsPipeline(builder.Configuration);
         builder.Services.AddSingleton(sp => new PrometheusExporter(
             sp.GetRequiredService<IMeterFactory>(), [PaymentsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Payments."]));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Errors the framework raises (unknown route, unhandled exception) get a code too.
+            context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "not_found",
+                StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+                StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+                StatusCodes.Status400BadRequest => "invalid_request",
+                _ => "internal_error",
+            });
+        });
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOperations();
+        app.MapCharges();
+        app.MapPspWebhooks();
         return app;
     }
 }

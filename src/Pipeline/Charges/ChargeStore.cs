@@ -51,6 +51,19 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         WHERE id = $1 AND merchant_id = $2
         """;
 
+    // Serves GET /v1/charges through charges_merchant_created; the cursor is the last id seen.
+    private const string SelectPage = """
+        SELECT charge_json(c)::text
+        FROM charges AS c
+        WHERE merchant_id = $1
+          AND ($2::text IS NULL OR order_id = $2)
+          AND ($3::text IS NULL OR status = $3)
+          AND ($4::text IS NULL OR (created_at, id) < (
+                SELECT created_at, id FROM charges WHERE id = $4 AND merchant_id = $1))
+        ORDER BY created_at DESC, id DESC
+        LIMIT $5
+        """;
+
     private const string SelectByIdempotencyKey = """
         SELECT id, request_hash, status, charge_json(c)::text
         FROM charges AS c
@@ -205,6 +218,26 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(merchantId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>One page of the merchant's charges, newest first; one more than asked tells if there are more.</summary>
+    public async Task<IReadOnlyList<string>> ListJsonAsync(
+        string merchantId, string? orderId, string? status, string? startingAfter, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(SelectPage);
+        command.Parameters.AddWithValue(merchantId);
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = orderId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = startingAfter, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.AddWithValue(limit);
+        var page = new List<string>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            page.Add(reader.GetString(0));
+        }
+
+        return page;
     }
 
     public async Task<(string Id, byte[] RequestHash, string Status, string Json)?> FindByIdempotencyKeyAsync(

@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Payments.Ingress.Auth;
+using Payments.Ingress.Errors;
+using Payments.Ingress.Validation;
+using Payments.Pipeline.Charges;
+
+namespace Payments.Ingress.Charges;
+
+internal static class ChargesApi
+{
+    public static IEndpointRouteBuilder MapCharges(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/charges").RequireMerchant();
+        group.MapPost("/", CreateChargeAsync).WithName("CreateCharge");
+        group.MapGet("/{id}", GetChargeAsync).WithName("GetCharge");
+        group.MapGet("/", ListChargesAsync).WithName("ListCharges");
+        return routes;
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CreateChargeAsync(
+        HttpContext context, ChargeService charges, CancellationToken cancellationToken)
+    {
+        var merchant = context.Merchant();
+        var key = context.Request.Headers[IdempotencyKey.Header].ToString();
+        if (key.Length == 0)
+        {
+            return ApiProblems.IdempotencyKeyMissing();
+        }
+
+        if (!IdempotencyKey.IsValid(key))
+        {
+            return ApiProblems.IdempotencyKeyInvalid();
+        }
+
+        var body = await BoundedBody.ReadAsync(context.Request, BoundedBody.MerchantApiLimit, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return ApiProblems.PayloadTooLarge(BoundedBody.MerchantApiLimit);
+        }
+
+        // Before parsing, on the raw text: a card number is refused even in a broken body.
+        if (PanDetector.ContainsPan(Encoding.UTF8.GetString(body)))
+        {
+            return ApiProblems.PanNotAllowed();
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            return ApiProblems.MalformedJson($"Line {e.LineNumber}, byte {e.BytePositionInLine}.");
+        }
+
+        using (document)
+        {
+            // Escapes (\u0034…) hide digits from the raw scan; the decoded strings are scanned too.
+            if (ContainsPanInStrings(document.RootElement))
+            {
+                return ApiProblems.PanNotAllowed();
+            }
+
+            var read = ChargeRequestReader.Read(document.RootElement, merchant.Id, key);
+            if (read is ChargeRequestReader.Result.Invalid invalid)
+            {
+                return ApiProblems.InvalidRequest(invalid.Errors);
+            }
+
+            var intent = ((ChargeRequestReader.Result.Valid)read).Intent;
+            var respondAsync = context.Request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase);
+
+            ChargeAnswer answer;
+            try
+            {
+                answer = await charges.CreateAsync(intent, respondAsync, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                // The intent did not commit: nothing is recorded, a retry with the key is safe.
+                return ApiProblems.Unavailable();
+            }
+
+            switch (answer)
+            {
+                case ChargeAnswer.Charge charge:
+                    if (charge.Replayed)
+                    {
+                        context.Response.Headers["Idempotent-Replayed"] = "true";
+                    }
+
+                    if (!charge.IsFinal)
+                    {
+                        context.Response.Headers.RetryAfter = "1";
+                    }
+
+                    return JsonResults.Object(charge.Json, charge.IsFinal ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
+                case ChargeAnswer.KeyReused:
+                    return ApiProblems.IdempotencyKeyReused();
+                case ChargeAnswer.DuplicateOrder duplicate:
+                    return ApiProblems.DuplicateOrder(duplicate.ChargeId);
+                default:
+                    context.Response.Headers.RetryAfter = "1";
+                    return ApiProblems.Overloaded();
+            }
+        }
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetChargeAsync(
+        string id, HttpContext context, ChargeStore store, CancellationToken cancellationToken)
+    {
+        var found = await store.FindJsonAsync(context.Merchant().Id, id, cancellationToken).ConfigureAwait(false);
+        return found is { } charge ? JsonResults.Object(charge.Json) : ApiProblems.NotFound("charge");
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ListChargesAsync(
+        HttpContext context, ChargeStore store, string? order_id, string? status, string? starting_after, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (limit is < 1 or > 100)
+        {
+            errors["limit"] = ["Must be from 1 to 100."];
+        }
+
+        if (status is not null and not (ChargeStatus.Pending or ChargeStatus.Authorized or ChargeStatus.Captured or ChargeStatus.Failed or ChargeStatus.Voided))
+        {
+            errors["status"] = ["Must be one of pending, authorized, captured, failed, voided."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.InvalidRequest(errors);
+        }
+
+        var pageSize = limit ?? 10;
+        var page = await store.ListJsonAsync(context.Merchant().Id, order_id, status, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        return JsonResults.List(page, pageSize);
+    }
+
+    private static bool ContainsPanInStrings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => PanDetector.ContainsPan(element.GetString()),
+        JsonValueKind.Object => element.EnumerateObject().Any(p => PanDetector.ContainsPan(p.Name) || ContainsPanInStrings(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().Any(ContainsPanInStrings),
+        _ => false,
+    };
+}

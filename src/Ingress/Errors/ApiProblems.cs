@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Payments.Ingress.Errors;
+
+/// <summary>
+/// Every error is RFC 9457 problem details with a stable <c>code</c> that callers branch on.
+/// A code for a request refused before anything was recorded tells the caller a retry is safe.
+/// </summary>
+internal static class ApiProblems
+{
+    public static ProblemHttpResult Problem(int status, string code, string title, string? detail = null, IDictionary<string, object?>? extensions = null)
+    {
+        var all = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = code };
+        if (extensions is not null)
+        {
+            foreach (var (key, value) in extensions)
+            {
+                all[key] = value;
+            }
+        }
+
+        return TypedResults.Problem(detail: detail, statusCode: status, title: title, type: $"/problems/{code}", extensions: all);
+    }
+
+    public static ProblemHttpResult Unauthenticated() =>
+        Problem(StatusCodes.Status401Unauthorized, "unauthenticated", "Missing or unknown API key.", "Send Authorization: Bearer <secret key>.");
+
+    public static ProblemHttpResult NotFound(string what) =>
+        Problem(StatusCodes.Status404NotFound, "not_found", $"No such {what}.");
+
+    public static ProblemHttpResult MalformedJson(string detail) =>
+        Problem(StatusCodes.Status400BadRequest, "malformed_json", "The body is not valid JSON.", detail);
+
+    public static ProblemHttpResult InvalidRequest(IDictionary<string, string[]> errors) =>
+        Problem(StatusCodes.Status400BadRequest, "invalid_request", "The request is invalid; nothing was recorded.", null,
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = errors });
+
+    public static ProblemHttpResult PanNotAllowed() =>
+        Problem(StatusCodes.Status400BadRequest, "pan_not_allowed", "Raw card numbers are not accepted.",
+            "Something in the body looks like a card number. Send a payment method token (pm_…) instead; nothing was recorded.");
+
+    public static ProblemHttpResult PayloadTooLarge(int limit) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The body is too large.", $"At most {limit} bytes are accepted; nothing was recorded.");
+
+    public static ProblemHttpResult IdempotencyKeyMissing() =>
+        Problem(StatusCodes.Status400BadRequest, "idempotency_key_missing", "Idempotency-Key header is required.", "Every POST needs an Idempotency-Key; nothing was recorded.");
+
+    public static ProblemHttpResult IdempotencyKeyInvalid() =>
+        Problem(StatusCodes.Status400BadRequest, "idempotency_key_invalid", "Idempotency-Key is invalid.", "Use 1 to 255 printable ASCII characters; nothing was recorded.");
+
+    public static ProblemHttpResult IdempotencyKeyReused() =>
+        Problem(StatusCodes.Status422UnprocessableEntity, "idempotency_key_reused", "This Idempotency-Key was used for a different request.",
+            "A key is bound to the first request made with it; nothing changed.");
+
+    public static ProblemHttpResult DuplicateOrder(string chargeId) =>
+        Problem(StatusCodes.Status409Conflict, "duplicate_order", "This order already has a live charge.", null,
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["charge_id"] = chargeId });
+
+    public static ProblemHttpResult Overloaded() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests in flight; nothing was recorded.", "Retry with the same Idempotency-Key.");
+
+    public static ProblemHttpResult Unavailable() =>
+        Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "The service cannot record requests right now; nothing was recorded.", "Retry with the same Idempotency-Key.");
+
+    public static ProblemHttpResult InvalidSignature() =>
+        Problem(StatusCodes.Status400BadRequest, "invalid_signature", "The webhook signature is missing, wrong or too old.");
+}

@@ -105,9 +105,11 @@ public sealed partial class PspClient
         {
             outcome = new PspOutcome.Unavailable("circuit_open");
         }
-        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+            || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
         {
-            // Refused before any byte reached the PSP: nothing can have been carried out.
+            // No connection was made, so no request reached the PSP: nothing can have been carried out.
+            // (A connection dropped after the request was sent is different: that is indeterminate.)
             outcome = new PspOutcome.Unavailable("connection_refused");
         }
         catch (HttpRequestException)

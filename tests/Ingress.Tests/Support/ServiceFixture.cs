@@ -41,6 +41,9 @@ public class ServiceFixture : IAsyncLifetime
 
     protected virtual IReadOnlyDictionary<string, string?> SimulatorSettings => new Dictionary<string, string?>();
 
+    /// <summary>False for tests that run the service as a child process first.</summary>
+    protected virtual bool StartServiceOnInitialize => true;
+
     public async Task InitializeAsync()
     {
         await Database.InitializeAsync();
@@ -62,6 +65,11 @@ public class ServiceFixture : IAsyncLifetime
         await _simulator.StartAsync();
         SimulatorUrl = _simulator.Urls.First();
         Simulator = new HttpClient { BaseAddress = new Uri(SimulatorUrl) };
+
+        if (!StartServiceOnInitialize)
+        {
+            return;
+        }
 
         await StartServiceAsync();
         var webhook = await Simulator.PostAsJsonAsync("/_sim/webhooks/config", new { url = ServiceUrl + "/psp/webhooks", secret = WebhookSecret });

@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using Payments.Ingress.Charges;
+using Payments.Ingress.Events;
 using Payments.Ingress.Operations;
 using Payments.Ingress.PspWebhooks;
+using Payments.Ingress.WebhookEndpoints;
 using Payments.Pipeline.Hosting;
 using Payments.Pipeline.Observability;
 
@@ -49,6 +51,8 @@ public static class PaymentsHost
         app.MapOperations();
         app.MapCharges();
         app.MapPspWebhooks();
+        app.MapEvents();
+        app.MapWebhookEndpoints();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Merchants;
 using Payments.Pipeline.Observability;
+using Payments.Pipeline.Outbox;
 using Payments.Pipeline.Partitioning;
 using Payments.Pipeline.Psp;
 using Payments.Pipeline.PspWebhooks;
@@ -58,6 +59,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PartitionedWorkerPool>());
         services.AddSingleton<RecoverySweepWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RecoverySweepWorker>());
+
+        services.AddOutbox(configuration);
         return services;
     }
 }

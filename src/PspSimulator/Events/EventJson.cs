@@ -3,25 +3,16 @@ using System.Text.Json;
 
 namespace PspSimulator.Events;
 
-/// <summary>Writes an Event around an object's JSON, which is copied in as is (the state at the time of the event).</summary>
+/// <summary>Writes Events around their objects' JSON, which is copied in as is.</summary>
 internal static class EventJson
 {
-    public static byte[] Write(string id, string type, long created, ReadOnlyMemory<byte> objectJson)
+    /// <summary>The exact bytes a webhook carries (and signs) for an event.</summary>
+    public static byte[] ToBytes(StoredEvent stored)
     {
-        var buffer = new ArrayBufferWriter<byte>(objectJson.Length + 192);
+        var buffer = new ArrayBufferWriter<byte>(stored.ObjectJson.Length + 192);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteString("id"u8, id);
-            writer.WriteString("object"u8, "event"u8);
-            writer.WriteString("type"u8, type);
-            writer.WriteNumber("created"u8, created);
-            writer.WriteBoolean("livemode"u8, false);
-            writer.WriteStartObject("data"u8);
-            writer.WritePropertyName("object"u8);
-            writer.WriteRawValue(objectJson.Span, skipInputValidation: true);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            Write(writer, stored);
         }
 
         return buffer.WrittenSpan.ToArray();
@@ -30,7 +21,7 @@ internal static class EventJson
     /// <summary><c>{ "object": "list", "data": [events…], "has_more": … }</c>.</summary>
     public static byte[] WriteList(IReadOnlyList<StoredEvent> events, bool hasMore)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + events.Sum(e => e.Json.Length));
+        var buffer = new ArrayBufferWriter<byte>(256 + events.Sum(e => e.ObjectJson.Length + 192));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
@@ -38,7 +29,7 @@ internal static class EventJson
             writer.WriteStartArray("data"u8);
             foreach (var stored in events)
             {
-                writer.WriteRawValue(stored.Json.Span, skipInputValidation: true);
+                Write(writer, stored);
             }
 
             writer.WriteEndArray();
@@ -48,5 +39,20 @@ internal static class EventJson
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Write(Utf8JsonWriter writer, StoredEvent stored)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, stored.Id);
+        writer.WriteString("object"u8, "event"u8);
+        writer.WriteString("type"u8, stored.Type);
+        writer.WriteNumber("created"u8, stored.Created);
+        writer.WriteBoolean("livemode"u8, false);
+        writer.WriteStartObject("data"u8);
+        writer.WritePropertyName("object"u8);
+        writer.WriteRawValue(stored.ObjectJson.Span, skipInputValidation: true);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 }

@@ -25,9 +25,8 @@ internal sealed class EventStore(SimulatorClock clock)
     {
         var id = Ids.New("evt");
         var created = clock.UnixSeconds;
-        var json = EventJson.Write(id, type, created, objectJson);
         var sequence = Interlocked.Increment(ref _last);
-        var stored = new StoredEvent(sequence, id, type, created, objectId, json);
+        var stored = new StoredEvent(sequence, id, type, created, objectId, objectJson);
         _sequenceById[id] = sequence;
         _bySequence[sequence] = stored;
         return stored;

@@ -53,6 +53,10 @@ internal static class MaintenanceApi
             webhooks.Snapshot(),
             GC.GetTotalMemory(forceFullCollection: false),
             process.WorkingSet64,
-            ThreadPool.ThreadCount));
+            ThreadPool.ThreadCount,
+            GC.CollectionCount(0),
+            GC.CollectionCount(1),
+            GC.CollectionCount(2),
+            (long)GC.GetTotalPauseDuration().TotalMilliseconds));
     }
 }

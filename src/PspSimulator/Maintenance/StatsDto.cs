@@ -17,4 +17,8 @@ internal sealed record StatsDto(
     WebhookStatsDto Webhooks,
     long ManagedHeapBytes,
     long WorkingSetBytes,
-    int ThreadPoolThreads);
+    int ThreadPoolThreads,
+    int Gen0Collections,
+    int Gen1Collections,
+    int Gen2Collections,
+    long GcPauseMs);

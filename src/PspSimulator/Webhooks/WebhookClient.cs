@@ -32,12 +32,13 @@ internal sealed class WebhookClient(
             return DeliveryResult.NoEndpoint;
         }
 
-        using var content = new ReadOnlyMemoryContent(stored.Json);
+        var body = EventJson.ToBytes(stored);
+        using var content = new ByteArrayContent(body);
         content.Headers.ContentType = Json;
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = content };
 
         // The signature's t is real time: the receiver checks its age against its own clock.
-        var signature = WebhookSigner.Header(stored.Json.Span, time.GetUtcNow().ToUnixTimeSeconds(), endpoint.Secrets);
+        var signature = WebhookSigner.Header(body, time.GetUtcNow().ToUnixTimeSeconds(), endpoint.Secrets);
         request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
         request.Headers.TryAddWithoutValidation("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks) PspSimulator");
 

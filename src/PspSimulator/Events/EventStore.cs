@@ -14,8 +14,8 @@ internal sealed class EventStore(SimulatorClock clock)
     // can carry an older second; listing by created[gte] looks this far past the first older event.
     private const long CreatedSlackSeconds = 2;
 
-    private readonly ConcurrentDictionary<long, StoredEvent> _bySequence = new();
-    private readonly ConcurrentDictionary<string, long> _sequenceById = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, StoredEvent> _bySequence = new(StoreSizing.ConcurrencyLevel, StoreSizing.InitialCapacity);
+    private readonly ConcurrentDictionary<string, long> _sequenceById = new(StoreSizing.ConcurrencyLevel, StoreSizing.InitialCapacity, StringComparer.Ordinal);
     private long _last;
     private long _floor;
 

@@ -3,11 +3,11 @@ using PspSimulator.Protocol;
 namespace PspSimulator.Idempotency;
 
 /// <summary>One idempotency key: what it was first used for and, once finished, the answer saved for it.</summary>
-internal sealed class IdempotencyEntry(byte[] fingerprint, DateTimeOffset createdAt)
+internal sealed class IdempotencyEntry(UInt128 fingerprint, DateTimeOffset createdAt)
 {
     private volatile StripeResponse? _saved;
 
-    public byte[] Fingerprint { get; } = fingerprint;
+    public UInt128 Fingerprint { get; } = fingerprint;
 
     public DateTimeOffset CreatedAt { get; } = createdAt;
 

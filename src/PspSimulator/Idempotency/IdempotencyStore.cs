@@ -15,12 +15,12 @@ namespace PspSimulator.Idempotency;
 /// </summary>
 internal sealed class IdempotencyStore(SimulatorClock clock, IOptions<SimulatorOptions> options)
 {
-    private readonly ConcurrentDictionary<string, IdempotencyEntry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IdempotencyEntry> _entries = new(StoreSizing.ConcurrencyLevel, StoreSizing.InitialCapacity, StringComparer.Ordinal);
     private readonly TimeSpan _retention = TimeSpan.FromSeconds(options.Value.IdempotencyKeyRetentionSeconds);
 
     public int Count => _entries.Count;
 
-    public IdempotencyBegin Begin(string key, byte[] fingerprint)
+    public IdempotencyBegin Begin(string key, UInt128 fingerprint)
     {
         var now = clock.UtcNow;
         var fresh = new IdempotencyEntry(fingerprint, now);
@@ -47,7 +47,7 @@ internal sealed class IdempotencyStore(SimulatorClock clock, IOptions<SimulatorO
                 continue;
             }
 
-            if (!existing.Fingerprint.AsSpan().SequenceEqual(fingerprint))
+            if (existing.Fingerprint != fingerprint)
             {
                 return new IdempotencyBegin(IdempotencyOutcome.Mismatch, existing);
             }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using PspSimulator.Protocol;
@@ -10,7 +11,7 @@ namespace PspSimulator.Idempotency;
 /// </summary>
 internal static class RequestFingerprint
 {
-    public static byte[] Compute(string method, string path, FormParameters parameters)
+    public static UInt128 Compute(string method, string path, FormParameters parameters)
     {
         var text = new StringBuilder(256).Append(method).Append(' ').Append(path).Append('\n');
         foreach (var (name, value) in parameters.All)
@@ -18,6 +19,9 @@ internal static class RequestFingerprint
             text.Append(name).Append('=').Append(value).Append('\n');
         }
 
-        return SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        // Half of a SHA-256 is plenty to tell parameter sets apart, and fits in the entry without an array.
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()), hash);
+        return BinaryPrimitives.ReadUInt128LittleEndian(hash);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class PaymentIntentStore(
     MovementLog movements,
     SearchIndex search)
 {
-    private readonly ConcurrentDictionary<string, PaymentIntentState> _intents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PaymentIntentState> _intents = new(StoreSizing.ConcurrencyLevel, StoreSizing.InitialCapacity, StringComparer.Ordinal);
 
     public int Count => _intents.Count;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using PspSimulator.Protocol;
 
 namespace PspSimulator.PaymentIntents;
 
@@ -9,7 +10,7 @@ namespace PspSimulator.PaymentIntents;
 /// </summary>
 internal sealed class SearchIndex(IOptions<SimulatorOptions> options, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, SearchIndexEntries> _byChargeId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SearchIndexEntries> _byChargeId = new(StoreSizing.ConcurrencyLevel, StoreSizing.InitialCapacity, StringComparer.Ordinal);
     private readonly long _lagTicks = options.Value.SearchLagMs * time.TimestampFrequency / 1000;
 
     public void Add(string chargeId, string paymentIntentId)

@@ -33,7 +33,7 @@ internal sealed class OperationRunner(
                 StripeErrors.InvalidRequest("Idempotency-Key must be 1 to 255 characters.", "Idempotency-Key"));
         }
 
-        var fingerprint = key is null ? null : RequestFingerprint.Compute(http.Request.Method, http.Request.Path.Value ?? string.Empty, parameters);
+        UInt128? fingerprint = key is null ? null : RequestFingerprint.Compute(http.Request.Method, http.Request.Path.Value ?? string.Empty, parameters);
         return RunAsync(operation, key, fingerprint, execute);
     }
 
@@ -44,7 +44,7 @@ internal sealed class OperationRunner(
     private async Task<Results<StripeResponse, ConnectionDropResult>> RunAsync(
         Operation operation,
         string? key,
-        byte[]? fingerprint,
+        UInt128? fingerprint,
         Func<OperationContext, StripeResponse> execute)
     {
         var cancellationToken = lifetime.ApplicationStopping;
@@ -69,7 +69,7 @@ internal sealed class OperationRunner(
             IdempotencyEntry? entry = null;
             if (key is not null && fingerprint is not null)
             {
-                var begin = idempotency.Begin(key, fingerprint);
+                var begin = idempotency.Begin(key, fingerprint.Value);
                 if (begin.Outcome != IdempotencyOutcome.Started)
                 {
                     await DelayAsync(roll.LatencyMs, cancellationToken);

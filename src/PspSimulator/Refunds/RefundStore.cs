@@ -69,7 +69,7 @@ internal sealed class RefundStore(
             var refund = new RefundState(Ids.New("re"), intent.Id, amount, intent.Request.Currency, request.Metadata, clock.UnixSeconds);
             _refunds[refund.Id] = refund;
             intent.AmountRefunded += amount;
-            intent.RefundIds.Add(refund.Id);
+            intent.AddRefund(refund.Id);
             movements.Record(MovementKind.Refund, intent.Id, refund.Id, amount, intent.Request.Currency, context.IdempotencyKey, intent.Request.ChargeId);
 
             if (_pendingMs > 0)

@@ -2,13 +2,12 @@ using System.Globalization;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using PspSimulator.Clock;
-using PspSimulator.Protocol;
 using PspSimulator.Truth;
 
 namespace PspSimulator.Settlement;
 
 /// <summary>
-/// Balance transactions by settlement day (UTC, simulator clock). A closed day is final: a capture or
+/// Captures and refunds by settlement day (UTC, simulator clock). A closed day is final: a capture or
 /// refund that arrives on a day already closed goes to the first open day after it, keeping its own
 /// <c>created_utc</c>, so no money movement is ever left out of every report.
 /// </summary>
@@ -23,24 +22,9 @@ internal sealed class SettlementLedger(
     private readonly Lock _autoCloseGate = new();
     private DateOnly _autoClosedThrough = clock.Today.AddDays(-1);
 
+    /// <summary>Files a capture or refund under its settlement day.</summary>
     public void Record(MoneyMovement movement)
     {
-        var isCapture = movement.Kind == MovementKind.Capture;
-        var gross = isCapture ? movement.Amount : -movement.Amount;
-        var fee = isCapture ? fees.ForCapture(movement.Amount) : 0;
-        var transaction = new BalanceTransaction(
-            movement.Sequence,
-            Ids.New("txn"),
-            movement.At,
-            isCapture ? "charge" : "refund",
-            movement.PaymentIntent,
-            movement.Refund,
-            gross,
-            fee,
-            gross - fee,
-            movement.Currency,
-            movement.ChargeId);
-
         var date = DateOnly.FromDateTime(movement.At.UtcDateTime);
         while (true)
         {
@@ -49,7 +33,7 @@ internal sealed class SettlementLedger(
             {
                 if (!day.Closed)
                 {
-                    day.Transactions.Add(transaction);
+                    day.Movements.Add(movement);
                     return;
                 }
             }
@@ -70,10 +54,10 @@ internal sealed class SettlementLedger(
             }
 
             day.Closed = true;
-            day.Report = SettlementCsv.Render(day.Transactions, date, _availableOnDays);
-            day.ReportRows = day.Transactions.Count;
-            day.Transactions.Clear();
-            day.Transactions.TrimExcess();
+            day.Report = SettlementCsv.Render(day.Movements, date, _availableOnDays, fees);
+            day.ReportRows = day.Movements.Count;
+            day.Movements.Clear();
+            day.Movements.TrimExcess();
         }
 
         Log.SettlementDayClosed(logger, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), day.ReportRows);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SimulatorLoad;
 
 /// <summary>Command-line settings of a load run.</summary>
-internal sealed record LoadOptions(Uri Url, string ApiKey, int Rate, int DurationSeconds, int LatencyMinMs, int LatencyMaxMs, int DrainSeconds)
+internal sealed record LoadOptions(Uri Url, string ApiKey, int Rate, int DurationSeconds, int LatencyMinMs, int LatencyMaxMs, int DrainSeconds, int MaxConnections)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -23,7 +23,8 @@ internal sealed record LoadOptions(Uri Url, string ApiKey, int Rate, int Duratio
             Int("duration", 30),
             Int("latency-min", 1_000),
             Int("latency-max", 3_000),
-            Int("drain", 10));
+            Int("drain", 10),
+            Int("max-connections", 12_500));
 
         // Bounded by design: a load run never goes past a minute of sending.
         if (options.DurationSeconds is < 1 or > 60 || options.Rate is < 1 or > 50_000 || options.Url.Host is not ("127.0.0.1" or "localhost"))

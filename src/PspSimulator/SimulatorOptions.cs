@@ -25,13 +25,16 @@ internal sealed class SimulatorOptions
     [Range(0, 5_000)]
     public int SearchLagMs { get; set; } = 1_000;
 
-    /// <summary>How long idempotency keys are kept, by the simulator clock (Stripe: 24 h).</summary>
-    [Range(1, 31_536_000)]
+    /// <summary>
+    /// How long idempotency keys are kept, by the simulator clock. The contract promises 24 h; lower it
+    /// only for long runs at full rate, where 24 h of keys would not fit in memory.
+    /// </summary>
+    [Range(60, 31_536_000)]
     public int IdempotencyKeyRetentionSeconds { get; set; } = 86_400;
 
-    /// <summary>How long PaymentIntents, refunds, events, movements and closed reports are kept, by the simulator clock.</summary>
-    [Range(1, 87_600)]
-    public int RetentionHours { get; set; } = 72;
+    /// <summary>How long PaymentIntents, refunds, events, movements and closed reports are kept, by the simulator clock (72 h).</summary>
+    [Range(60, 315_360_000)]
+    public int RetentionSeconds { get; set; } = 259_200;
 
     /// <summary>How often (real time) the pruner runs and past days are closed.</summary>
     [Range(100, 3_600_000)]

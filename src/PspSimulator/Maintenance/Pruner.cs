@@ -11,7 +11,7 @@ namespace PspSimulator.Maintenance;
 
 /// <summary>
 /// Keeps memory bounded: closes past settlement days, then forgets idempotency keys past their 24 h and
-/// everything else past <c>RetentionHours</c>, all by the simulator clock. One pass at a time.
+/// everything else past <c>RetentionSeconds</c>, all by the simulator clock. One pass at a time.
 /// </summary>
 internal sealed class Pruner(
     SimulatorClock clock,
@@ -25,7 +25,7 @@ internal sealed class Pruner(
     ILogger<Pruner> logger)
 {
     private readonly Lock _gate = new();
-    private readonly TimeSpan _retention = TimeSpan.FromHours(options.Value.RetentionHours);
+    private readonly TimeSpan _retention = TimeSpan.FromSeconds(options.Value.RetentionSeconds);
 
     public PruneResultDto Prune()
     {

@@ -27,7 +27,16 @@ stats() {
 
 curl -sf -X PUT "http://127.0.0.1:${port}/_sim/faults" -H 'Content-Type: application/json' \
   -d "{\"latency_ms\":{\"min\":${min},\"max\":${max}}}" > /dev/null
+# Requests in flight inside the simulator, sampled every 5 s while wrk runs.
+(
+  sleep 5
+  while sleep 5; do
+    curl -sf "http://127.0.0.1:${port}/_sim/stats" | python3 -c 'import json,sys; print("in flight:", json.load(sys.stdin)["requests_in_flight"])' || break
+  done
+) &
+sampler=$!
 wrk -t2 -c"${connections}" -d"${seconds}s" --timeout 20s --latency -s perf/SimulatorLoad/create.lua "http://127.0.0.1:${port}"
+kill "$sampler" 2>/dev/null || true
 echo "simulator after the run:"
 stats
 curl -sf -X POST "http://127.0.0.1:${port}/_sim/clock/advance?seconds=262800" > /dev/null

@@ -22,7 +22,7 @@ internal sealed class SearchIndex(IOptions<SimulatorOptions> options, TimeProvid
             {
                 if (!entries.Detached)
                 {
-                    entries.Items.Add((paymentIntentId, time.GetTimestamp() + _lagTicks));
+                    entries.Add(paymentIntentId, time.GetTimestamp() + _lagTicks);
                     return;
                 }
             }
@@ -44,8 +44,8 @@ internal sealed class SearchIndex(IOptions<SimulatorOptions> options, TimeProvid
 
         lock (entries)
         {
-            entries.Items.RemoveAll(entry => entry.PaymentIntentId == paymentIntentId);
-            if (entries.Items.Count == 0)
+            entries.Remove(paymentIntentId);
+            if (entries.IsEmpty)
             {
                 entries.Detached = true;
                 _byChargeId.TryRemove(KeyValuePair.Create(chargeId, entries));
@@ -63,13 +63,7 @@ internal sealed class SearchIndex(IOptions<SimulatorOptions> options, TimeProvid
 
         lock (entries)
         {
-            foreach (var (id, visibleAt) in entries.Items)
-            {
-                if (visibleAt <= now)
-                {
-                    found.Add(id);
-                }
-            }
+            entries.CollectVisible(now, found);
         }
 
         return found;

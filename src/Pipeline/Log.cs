@@ -42,4 +42,7 @@ internal static partial class Log
 
     [LoggerMessage(1401, LogLevel.Warning, "Recovery sweep failed; retrying on the next tick")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1500, LogLevel.Information, "{Kind} {StepId} is still open ({Reason}); it will be resolved before anything else is sent for its charge")]
+    public static partial void StepStillOpen(ILogger logger, string kind, string stepId, string reason);
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Payments.Pipeline.Charges;
@@ -186,15 +185,10 @@ internal static class ChargeRequestReader
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>SHA-256 over the method, the path and the canonical body.</summary>
-    internal static byte[] RequestHash(long amount, string currency, string paymentMethod, bool capture, string? orderId, string? description, string metadataJson)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        buffer.Write("POST /v1/charges\n"u8);
-        using (var writer = new Utf8JsonWriter(buffer))
+    /// <summary>The request's hash, keys in ordinal order; absent optional fields are written as null.</summary>
+    internal static byte[] RequestHash(long amount, string currency, string paymentMethod, bool capture, string? orderId, string? description, string metadataJson) =>
+        Validation.RequestHash.Of("POST", "/v1/charges", writer =>
         {
-            // Keys in ordinal order; absent optional fields are written as null.
-            writer.WriteStartObject();
             writer.WriteNumber("amount", amount);
             writer.WriteBoolean("capture", capture);
             writer.WriteString("currency", currency);
@@ -203,9 +197,5 @@ internal static class ChargeRequestReader
             writer.WriteRawValue(metadataJson, skipInputValidation: true);
             writer.WriteString("order_id", orderId);
             writer.WriteString("payment_method", paymentMethod);
-            writer.WriteEndObject();
-        }
-
-        return SHA256.HashData(buffer.WrittenSpan);
-    }
+        });
 }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Payments.Ingress.Auth;
@@ -24,47 +22,15 @@ internal static class ChargesApi
         HttpContext context, ChargeService charges, CancellationToken cancellationToken)
     {
         var merchant = context.Merchant();
-        var key = context.Request.Headers[IdempotencyKey.Header].ToString();
-        if (key.Length == 0)
+        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: false, cancellationToken).ConfigureAwait(false);
+        if (request is null)
         {
-            return ApiProblems.IdempotencyKeyMissing();
+            return problem!;
         }
 
-        if (!IdempotencyKey.IsValid(key))
+        var key = request.IdempotencyKey;
+        using (var document = request.Body)
         {
-            return ApiProblems.IdempotencyKeyInvalid();
-        }
-
-        var body = await BoundedBody.ReadAsync(context.Request, BoundedBody.MerchantApiLimit, cancellationToken).ConfigureAwait(false);
-        if (body is null)
-        {
-            return ApiProblems.PayloadTooLarge(BoundedBody.MerchantApiLimit);
-        }
-
-        // Before parsing, on the raw text: a card number is refused even in a broken body.
-        if (PanDetector.ContainsPan(Encoding.UTF8.GetString(body)))
-        {
-            return ApiProblems.PanNotAllowed();
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            return ApiProblems.MalformedJson($"Line {e.LineNumber}, byte {e.BytePositionInLine}.");
-        }
-
-        using (document)
-        {
-            // Escapes (\u0034…) hide digits from the raw scan; the decoded strings are scanned too.
-            if (ContainsPanInStrings(document.RootElement))
-            {
-                return ApiProblems.PanNotAllowed();
-            }
-
             var read = ChargeRequestReader.Read(document.RootElement, merchant.Id, key);
             if (read is ChargeRequestReader.Result.Invalid invalid)
             {
@@ -72,7 +38,7 @@ internal static class ChargesApi
             }
 
             var intent = ((ChargeRequestReader.Result.Valid)read).Intent;
-            var respondAsync = context.Request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase);
+            var respondAsync = MerchantPost.WantsAsync(context);
 
             ChargeAnswer answer;
             try
@@ -140,12 +106,4 @@ internal static class ChargesApi
         var page = await store.ListJsonAsync(context.Merchant().Id, order_id, status, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
         return JsonResults.List(page, pageSize);
     }
-
-    private static bool ContainsPanInStrings(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => PanDetector.ContainsPan(element.GetString()),
-        JsonValueKind.Object => element.EnumerateObject().Any(p => PanDetector.ContainsPan(p.Name) || ContainsPanInStrings(p.Value)),
-        JsonValueKind.Array => element.EnumerateArray().Any(ContainsPanInStrings),
-        _ => false,
-    };
 }

@@ -3,6 +3,7 @@ using Payments.Ingress.Charges;
 using Payments.Ingress.Events;
 using Payments.Ingress.Operations;
 using Payments.Ingress.PspWebhooks;
+using Payments.Ingress.Refunds;
 using Payments.Ingress.WebhookEndpoints;
 using Payments.Pipeline.Hosting;
 using Payments.Pipeline.Observability;
@@ -50,6 +51,8 @@ public static class PaymentsHost
         app.UseStatusCodePages();
         app.MapOperations();
         app.MapCharges();
+        app.MapChargeOperations();
+        app.MapRefunds();
         app.MapPspWebhooks();
         app.MapEvents();
         app.MapWebhookEndpoints();

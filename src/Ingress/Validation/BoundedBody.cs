@@ -14,7 +14,7 @@ internal static class BoundedBody
             return null;
         }
 
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is { } length ? (int)length : 1024);
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is { } length and > 0 ? (int)length : 1024);
         while (true)
         {
             var memory = buffer.GetMemory(4096);

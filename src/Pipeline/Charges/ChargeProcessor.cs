@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Pipeline.Merchants;
+using Payments.Pipeline.Operations;
 using Payments.Pipeline.Partitioning;
 using Payments.Pipeline.Psp;
 
@@ -13,6 +14,7 @@ namespace Payments.Pipeline.Charges;
 /// </summary>
 public sealed partial class ChargeProcessor(
     ChargeStore store,
+    OperationStore operations,
     PspClient psp,
     MerchantStore merchants,
     OutcomeNotifier notifier,
@@ -29,21 +31,34 @@ public sealed partial class ChargeProcessor(
     public async Task HandleAsync(WorkItem item, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
+        if (item.Command is { } command)
+        {
+            await ExecuteCommandAsync(command, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var charge = await store.LoadAsync(item.ChargeId, cancellationToken).ConfigureAwait(false);
-        if (charge is null || ChargeStatus.IsFinal(charge.Status))
+        if (charge is null)
         {
             return;
         }
 
-        if (charge.Status == ChargeStatus.Authorized)
+        if (charge.Status is ChargeStatus.Authorized or ChargeStatus.Captured)
         {
-            // An authorization only moves on by a merchant's capture or void, or when the PSP
-            // says it did (a webhook): then read the PaymentIntent and follow it.
-            if (item.Kind == WorkKind.Refresh && charge.PspReference is not null)
+            // Open captures, voids and refunds first; then, for an authorization a webhook says
+            // moved at the PSP, read the PaymentIntent and follow it.
+            var stillOpen = await ResolveOpenStepsAsync(charge, cancellationToken).ConfigureAwait(false);
+            if (!stillOpen && item.Kind == WorkKind.Refresh && charge.Status == ChargeStatus.Authorized && charge.PspReference is not null)
             {
-                await FollowPaymentIntentAsync(charge, await psp.GetPaymentIntentAsync(charge.PspReference, cancellationToken).ConfigureAwait(false), Actor.PspWebhook, cancellationToken).ConfigureAwait(false);
+                charge = await store.LoadAsync(item.ChargeId, cancellationToken).ConfigureAwait(false) ?? charge;
+                await FollowPaymentIntentAsync(charge, await psp.GetPaymentIntentAsync(charge.PspReference!, cancellationToken).ConfigureAwait(false), Actor.PspWebhook, cancellationToken).ConfigureAwait(false);
             }
 
+            return;
+        }
+
+        if (ChargeStatus.IsFinal(charge.Status))
+        {
             return;
         }
 

@@ -303,8 +303,22 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
     /// <summary>Applies a forward move; false when the row changed since it was read.</summary>
     public async Task<bool> ApplyAsync(ChargeTransition transition, string eventId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(transition);
         await using var command = dataSource.CreateCommand(ApplyTransition);
+        AddTransitionParameters(command, transition, eventId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int;
+    }
+
+    /// <summary>The same move inside a caller's transaction (an operation completing with it).</summary>
+    public static async Task<bool> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChargeTransition transition, string eventId, CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand(ApplyTransition, connection, transaction);
+        AddTransitionParameters(command, transition, eventId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int;
+    }
+
+    private static void AddTransitionParameters(NpgsqlCommand command, ChargeTransition transition, string eventId)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
         command.Parameters.AddWithValue(transition.ChargeId);
         command.Parameters.AddWithValue(transition.ToStatus);
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.PspReference, NpgsqlDbType = NpgsqlDbType.Text });
@@ -319,6 +333,5 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(eventId);
         command.Parameters.AddWithValue(transition.CapturedDelta);
         command.Parameters.AddWithValue(transition.Fee);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int;
     }
 }

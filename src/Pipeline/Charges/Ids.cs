@@ -8,4 +8,6 @@ public static class Ids
     public static string NewEventId() => "evt_" + Guid.CreateVersion7().ToString("N");
 
     public static string NewRefundId() => "rf_" + Guid.CreateVersion7().ToString("N");
+
+    public static string NewOperationId() => "op_" + Guid.CreateVersion7().ToString("N");
 }

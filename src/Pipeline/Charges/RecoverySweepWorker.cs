@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Payments.Pipeline.Operations;
 using Payments.Pipeline.Partitioning;
 
 namespace Payments.Pipeline.Charges;
@@ -10,9 +11,11 @@ namespace Payments.Pipeline.Charges;
 /// Invariant 2's other half: a charge left pending (a crash between commit and PSP call, a
 /// full partition, an unknown outcome waiting for its next look, an open circuit) is put
 /// back through its partition when its next attempt is due, at start and then periodically.
+/// Open captures, voids and refunds are swept the same way, through their charge.
 /// </summary>
 public sealed partial class RecoverySweepWorker(
     ChargeStore store,
+    OperationStore operations,
     PartitionedWorkerPool pool,
     IOptions<ChargeOptions> options,
     ILogger<RecoverySweepWorker> logger) : BackgroundService
@@ -40,6 +43,11 @@ public sealed partial class RecoverySweepWorker(
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken = default)
     {
         var total = 0;
+        foreach (var chargeId in (await operations.ClaimDueAsync(_options.SweepBatch, _options.AttemptLease, cancellationToken).ConfigureAwait(false)).Distinct(StringComparer.Ordinal))
+        {
+            total += pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Advance)) ? 1 : 0;
+        }
+
         while (!cancellationToken.IsCancellationRequested)
         {
             var claimed = await store.ClaimDueAsync(_options.SweepBatch, _options.AttemptLease, cancellationToken).ConfigureAwait(false);

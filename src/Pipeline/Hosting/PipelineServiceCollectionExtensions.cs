@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Merchants;
 using Payments.Pipeline.Observability;
+using Payments.Pipeline.Operations;
 using Payments.Pipeline.Outbox;
 using Payments.Pipeline.Partitioning;
 using Payments.Pipeline.Psp;
@@ -50,6 +51,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<OutcomeNotifier>();
         services.AddSingleton<IWorkHandler, ChargeProcessor>();
         services.AddSingleton<ChargeService>();
+        services.AddSingleton<OperationStore>();
+        services.AddSingleton<OperationService>();
         services.AddSingleton<PspWebhookStore>();
         services.AddSingleton<PspWebhookHandler>();
 

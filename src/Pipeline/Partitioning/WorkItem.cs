@@ -1,7 +1,9 @@
+using Payments.Pipeline.Operations;
+
 namespace Payments.Pipeline.Partitioning;
 
 /// <summary>What a partition runs: a step for one charge, keyed by the charge's id.</summary>
-public sealed record WorkItem(string ChargeId, WorkKind Kind);
+public sealed record WorkItem(string ChargeId, WorkKind Kind, ChargeCommand? Command = null);
 
 public enum WorkKind
 {
@@ -10,4 +12,7 @@ public enum WorkKind
 
     /// <summary>A verified PSP webhook said the PaymentIntent changed: read it and apply what moves forward.</summary>
     Refresh,
+
+    /// <summary>A merchant's capture, void or refund, carried in <see cref="WorkItem.Command"/>.</summary>
+    Command,
 }

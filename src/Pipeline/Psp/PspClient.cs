@@ -60,21 +60,62 @@ public sealed partial class PspClient
             form.Add(new("description", request.Description));
         }
 
-        return SendAsync("create", HttpMethod.Post, "v1/payment_intents", form, IdempotencyKey(request.ChargeId, "create"), cancellationToken);
+        return SendAsync("create", HttpMethod.Post, "v1/payment_intents", form, IdempotencyKey(request.ChargeId, "create"), ParseIntent, cancellationToken);
     }
 
     public Task<PspOutcome> GetPaymentIntentAsync(string paymentIntentId, CancellationToken cancellationToken = default) =>
-        SendAsync("retrieve", HttpMethod.Get, $"v1/payment_intents/{Uri.EscapeDataString(paymentIntentId)}", null, null, cancellationToken);
+        SendAsync("retrieve", HttpMethod.Get, $"v1/payment_intents/{Uri.EscapeDataString(paymentIntentId)}", null, null, ParseIntent, cancellationToken);
 
     /// <summary>Finds the PaymentIntent carrying <c>metadata[charge_id]</c>; its index may lag writes.</summary>
-    public async Task<PspOutcome> SearchByChargeIdAsync(string chargeId, CancellationToken cancellationToken = default)
+    public Task<PspOutcome> SearchByChargeIdAsync(string chargeId, CancellationToken cancellationToken = default)
     {
         var query = Uri.EscapeDataString($"metadata['charge_id']:'{chargeId}'");
-        return await SendAsync("search", HttpMethod.Get, $"v1/payment_intents/search?query={query}", null, null, cancellationToken).ConfigureAwait(false);
+        return SendAsync("search", HttpMethod.Get, $"v1/payment_intents/search?query={query}", null, null,
+            root => root.GetProperty("data") is { } data && data.GetArrayLength() > 0
+                ? new PspOutcome.Completed(PaymentIntent.Parse(data[0]))
+                : new PspOutcome.NotFound(),
+            cancellationToken);
     }
 
+    /// <summary>Captures (all, or <paramref name="amount"/>) under the operation's own key.</summary>
+    public Task<PspOutcome> CapturePaymentIntentAsync(string operationId, string paymentIntentId, long? amount, CancellationToken cancellationToken = default)
+    {
+        var form = new List<KeyValuePair<string, string>>();
+        if (amount is { } value)
+        {
+            form.Add(new("amount_to_capture", value.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return SendAsync("capture", HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(paymentIntentId)}/capture", form,
+            IdempotencyKey(operationId, "capture"), ParseIntent, cancellationToken);
+    }
+
+    public Task<PspOutcome> CancelPaymentIntentAsync(string operationId, string paymentIntentId, CancellationToken cancellationToken = default) =>
+        SendAsync("cancel", HttpMethod.Post, $"v1/payment_intents/{Uri.EscapeDataString(paymentIntentId)}/cancel", [],
+            IdempotencyKey(operationId, "cancel"), ParseIntent, cancellationToken);
+
+    public Task<PspOutcome> CreateRefundAsync(string refundId, string paymentIntentId, long amount, CancellationToken cancellationToken = default) =>
+        SendAsync("refund", HttpMethod.Post, "v1/refunds",
+            [
+                new("payment_intent", paymentIntentId),
+                new("amount", amount.ToString(CultureInfo.InvariantCulture)),
+                new("metadata[refund_id]", refundId),
+            ],
+            IdempotencyKey(refundId, "refund"), root => new PspOutcome.RefundCompleted(PspRefund.Parse(root)), cancellationToken);
+
+    /// <summary>Finds our refund among the PaymentIntent's refunds (this list does not lag).</summary>
+    public Task<PspOutcome> FindRefundAsync(string paymentIntentId, string refundId, CancellationToken cancellationToken = default) =>
+        SendAsync("list_refunds", HttpMethod.Get, $"v1/refunds?payment_intent={Uri.EscapeDataString(paymentIntentId)}", null, null,
+            root => root.GetProperty("data").EnumerateArray().Select(PspRefund.Parse).FirstOrDefault(r => r.RefundId == refundId) is { } found
+                ? new PspOutcome.RefundCompleted(found)
+                : new PspOutcome.NotFound(),
+            cancellationToken);
+
+    private static PspOutcome ParseIntent(JsonElement root) => new PspOutcome.Completed(PaymentIntent.Parse(root));
+
     private async Task<PspOutcome> SendAsync(
-        string operation, HttpMethod method, string path, List<KeyValuePair<string, string>>? form, string? idempotencyKey, CancellationToken cancellationToken)
+        string operation, HttpMethod method, string path, List<KeyValuePair<string, string>>? form, string? idempotencyKey,
+        Func<JsonElement, PspOutcome> parse, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         PspOutcome outcome;
@@ -99,7 +140,7 @@ public sealed partial class PspClient
                 },
                 cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            outcome = Classify(operation, response.StatusCode, body);
+            outcome = Classify(response.StatusCode, body, parse);
         }
         catch (BrokenCircuitException)
         {
@@ -124,8 +165,9 @@ public sealed partial class PspClient
         {
             outcome = new PspOutcome.Indeterminate("connection_error", KeySettled: false);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
+            // An answer we cannot read tells us nothing about what was carried out.
             outcome = new PspOutcome.Indeterminate("unreadable_answer", KeySettled: false);
         }
 
@@ -135,21 +177,14 @@ public sealed partial class PspClient
         return outcome;
     }
 
-    private static PspOutcome Classify(string operation, HttpStatusCode status, string body)
+    private static PspOutcome Classify(HttpStatusCode status, string body, Func<JsonElement, PspOutcome> parse)
     {
         switch ((int)status)
         {
             case 200:
                 using (var document = JsonDocument.Parse(body))
                 {
-                    var root = document.RootElement;
-                    if (operation == "search")
-                    {
-                        var data = root.GetProperty("data");
-                        return data.GetArrayLength() == 0 ? new PspOutcome.NotFound() : new PspOutcome.Completed(PaymentIntent.Parse(data[0]));
-                    }
-
-                    return new PspOutcome.Completed(PaymentIntent.Parse(root));
+                    return parse(document.RootElement);
                 }
 
             case 402:
@@ -205,7 +240,7 @@ public sealed partial class PspClient
 
     private static string OutcomeName(PspOutcome outcome) => outcome switch
     {
-        PspOutcome.Completed => "completed",
+        PspOutcome.Completed or PspOutcome.RefundCompleted => "completed",
         PspOutcome.Declined => "declined",
         PspOutcome.Refused => "refused",
         PspOutcome.Indeterminate i => i.Reason,

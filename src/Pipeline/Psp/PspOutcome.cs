@@ -14,6 +14,9 @@ public abstract record PspOutcome
     /// <summary>200 with the object.</summary>
     public sealed record Completed(PaymentIntent Intent) : PspOutcome;
 
+    /// <summary>200 with a Refund.</summary>
+    public sealed record RefundCompleted(PspRefund Refund) : PspOutcome;
+
     /// <summary>402 card error: the PSP refused the card, nothing was charged.</summary>
     public sealed record Declined(PaymentIntent? Intent, string Code, string Message) : PspOutcome;
 
@@ -33,5 +36,5 @@ public abstract record PspOutcome
     /// <summary>404 for a read: no such object.</summary>
     public sealed record NotFound : PspOutcome;
 
-    public bool IsDefinite => this is Completed or Declined or Refused;
+    public bool IsDefinite => this is Completed or RefundCompleted or Declined or Refused;
 }

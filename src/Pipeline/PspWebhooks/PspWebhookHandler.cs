@@ -21,6 +21,11 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PartitionedWorkerPo
         var data = webhookEvent.GetProperty("data").GetProperty("object");
         var objectId = data.TryGetProperty("id", out var id) ? id.GetString() : null;
 
+        if (type.StartsWith("refund.", StringComparison.Ordinal))
+        {
+            return await HandleRefundAsync(eventId, type, objectId, data, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!type.StartsWith("payment_intent.", StringComparison.Ordinal))
         {
             return await RecordAsync(eventId, type, objectId, "ignored", cancellationToken).ConfigureAwait(false);
@@ -51,6 +56,31 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PartitionedWorkerPo
             // If the partition is full the charge is still pending or authorized in our rows;
             // the sweep (pending) or the next webhook (authorized) brings it forward.
             pool.TryEnqueue(new WorkItem(found.ChargeId, WorkKind.Refresh));
+        }
+
+        return outcome;
+    }
+
+    /// <summary>A refund event sends its charge through the partition, which resolves the open refund by reading the PSP.</summary>
+    private async Task<string> HandleRefundAsync(string eventId, string type, string? objectId, JsonElement data, CancellationToken cancellationToken)
+    {
+        string? refundId = null;
+        if (data.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("refund_id", out var rid) && rid.ValueKind == JsonValueKind.String)
+        {
+            refundId = rid.GetString();
+        }
+
+        var chargeId = await store.FindChargeOfRefundAsync(refundId, objectId, cancellationToken).ConfigureAwait(false);
+        if (chargeId is null)
+        {
+            return await RecordAsync(eventId, type, objectId, "unknown_object", cancellationToken).ConfigureAwait(false);
+        }
+
+        var outcome = await RecordAsync(eventId, type, objectId, "applied", cancellationToken).ConfigureAwait(false);
+        if (outcome == "applied")
+        {
+            pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Refresh));
         }
 
         return outcome;

@@ -17,6 +17,21 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
         LIMIT 1
         """;
 
+    private const string FindRefundCharge = """
+        SELECT charge_id
+        FROM refunds
+        WHERE id = $1 OR ($2::text IS NOT NULL AND psp_reference = $2)
+        LIMIT 1
+        """;
+
+    public async Task<string?> FindChargeOfRefundAsync(string? refundId, string? pspReference, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(FindRefundCharge);
+        command.Parameters.AddWithValue(refundId ?? "");
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = pspReference, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
     /// <summary>Records the event id once; false when it was seen before.</summary>
     public async Task<bool> TryRecordAsync(string eventId, string type, string? objectId, string outcome, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Ingress.Auth;
+using Payments.Ingress.Errors;
+using Payments.Ingress.Validation;
+using Payments.Pipeline.Operations;
+
+namespace Payments.Ingress.Charges;
+
+/// <summary>Capture and void of an authorized charge.</summary>
+internal static class ChargeOperationsApi
+{
+    private static readonly HashSet<string> CaptureFields = new(StringComparer.Ordinal) { "amount" };
+    private static readonly HashSet<string> VoidFields = new(StringComparer.Ordinal);
+
+    public static IEndpointRouteBuilder MapChargeOperations(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/charges/{id}").RequireMerchant();
+        group.MapPost("/capture", CaptureAsync).WithName("CaptureCharge");
+        group.MapPost("/void", VoidAsync).WithName("VoidCharge");
+        return routes;
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CaptureAsync(
+        string id, HttpContext context, OperationService operations, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken).ConfigureAwait(false);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        using var body = request.Body;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        BodyFields.RefuseUnknown(body.RootElement, CaptureFields, errors);
+        var amount = errors.Count == 0 ? BodyFields.OptionalAmount(body.RootElement, errors) : null;
+        if (errors.Count > 0)
+        {
+            return ApiProblems.InvalidRequest(errors);
+        }
+
+        var hash = RequestHash.Of("POST", $"/v1/charges/{id}/capture", writer => writer.WriteNumberOrNull("amount", amount));
+        var answer = await operations.RunAsync(new CaptureCommand(context.Merchant().Id, id, request.IdempotencyKey, hash, amount), cancellationToken).ConfigureAwait(false);
+        return OperationResults.Render(context, answer, StatusCodes.Status200OK);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> VoidAsync(
+        string id, HttpContext context, OperationService operations, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken).ConfigureAwait(false);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        using var body = request.Body;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        BodyFields.RefuseUnknown(body.RootElement, VoidFields, errors);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.InvalidRequest(errors);
+        }
+
+        var hash = RequestHash.Of("POST", $"/v1/charges/{id}/void", _ => { });
+        var answer = await operations.RunAsync(new VoidCommand(context.Merchant().Id, id, request.IdempotencyKey, hash), cancellationToken).ConfigureAwait(false);
+        return OperationResults.Render(context, answer, StatusCodes.Status200OK);
+    }
+
+    private static void WriteNumberOrNull(this System.Text.Json.Utf8JsonWriter writer, string name, long? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

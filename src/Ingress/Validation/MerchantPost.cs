@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Ingress.Errors;
+
+namespace Payments.Ingress.Validation;
+
+/// <summary>
+/// What every merchant POST checks before anything else, in this order: the idempotency
+/// key, the body size, raw card numbers (on the raw text, and again on the decoded strings,
+/// since JSON escapes hide digits), and JSON syntax. Any refusal here records nothing.
+/// </summary>
+internal static class MerchantPost
+{
+    internal sealed record Accepted(string IdempotencyKey, JsonDocument Body);
+
+    /// <summary>The checked request, or the problem to answer. An empty body reads as <c>{}</c> when allowed.</summary>
+    public static async Task<(Accepted? Request, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, bool emptyBodyAllowed, CancellationToken cancellationToken)
+    {
+        var key = context.Request.Headers[IdempotencyKey.Header].ToString();
+        if (key.Length == 0)
+        {
+            return (null, ApiProblems.IdempotencyKeyMissing());
+        }
+
+        if (!IdempotencyKey.IsValid(key))
+        {
+            return (null, ApiProblems.IdempotencyKeyInvalid());
+        }
+
+        var body = await BoundedBody.ReadAsync(context.Request, BoundedBody.MerchantApiLimit, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return (null, ApiProblems.PayloadTooLarge(BoundedBody.MerchantApiLimit));
+        }
+
+        if (body.Length == 0 && emptyBodyAllowed)
+        {
+            body = "{}"u8.ToArray();
+        }
+
+        if (PanDetector.ContainsPan(Encoding.UTF8.GetString(body)))
+        {
+            return (null, ApiProblems.PanNotAllowed());
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiProblems.MalformedJson($"Line {e.LineNumber}, byte {e.BytePositionInLine}."));
+        }
+
+        if (ContainsPanInStrings(document.RootElement))
+        {
+            document.Dispose();
+            return (null, ApiProblems.PanNotAllowed());
+        }
+
+        return (new Accepted(key, document), null);
+    }
+
+    public static bool WantsAsync(HttpContext context) =>
+        context.Request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase);
+
+    private static bool ContainsPanInStrings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => PanDetector.ContainsPan(element.GetString()),
+        JsonValueKind.Object => element.EnumerateObject().Any(p => PanDetector.ContainsPan(p.Name) || ContainsPanInStrings(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().Any(ContainsPanInStrings),
+        _ => false,
+    };
+}

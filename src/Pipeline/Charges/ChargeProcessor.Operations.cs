@@ -1,0 +1,280 @@
+using Payments.Pipeline.Operations;
+using Payments.Pipeline.Psp;
+
+namespace Payments.Pipeline.Charges;
+
+/// <summary>
+/// Captures, voids and refunds. Each runs in its charge's partition (serialized with every
+/// other step of the charge), is recorded before the PSP is called, and calls the PSP under a
+/// key derived from its own id. A new operation first tries to resolve a previous one whose
+/// answer is unknown; if it stays unknown, nothing is sent: a second capture while the first
+/// is unknown is how other systems captured twice.
+/// </summary>
+public sealed partial class ChargeProcessor
+{
+    private static readonly TimeSpan InProgressRetryAfter = TimeSpan.FromSeconds(2);
+
+    private async Task ExecuteCommandAsync(ChargeCommand command, CancellationToken cancellationToken)
+    {
+        if (!command.TryStart())
+        {
+            // The requester gave up before this began and was told nothing was recorded.
+            return;
+        }
+
+        try
+        {
+            var answer = command switch
+            {
+                CaptureCommand capture => await CaptureOrVoidAsync(capture, OpenStep.Capture, capture.Amount, cancellationToken).ConfigureAwait(false),
+                VoidCommand @void => await CaptureOrVoidAsync(@void, OpenStep.Void, null, cancellationToken).ConfigureAwait(false),
+                RefundCommand refund => await RefundAsync(refund, cancellationToken).ConfigureAwait(false),
+                _ => throw new InvalidOperationException($"Unknown command {command.GetType().Name}."),
+            };
+            command.Finish(answer);
+        }
+        catch (Exception e)
+        {
+            command.Recorded.TrySetResult();
+            command.Answer.TrySetException(e);
+            throw;
+        }
+    }
+
+    private async Task<OperationAnswer> CaptureOrVoidAsync(ChargeCommand command, string kind, long? amount, CancellationToken cancellationToken)
+    {
+        var existing = await operations.FindOperationByKeyAsync(command.MerchantId, kind, command.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        if (existing is { } found)
+        {
+            return !found.RequestHash.AsSpan().SequenceEqual(command.RequestHash)
+                ? new OperationAnswer.KeyReused()
+                : await ChargeAnswerAsync(command.MerchantId, found.ChargeId, found.Status != "pending", replayed: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        var charge = await store.LoadAsync(command.ChargeId, cancellationToken).ConfigureAwait(false);
+        if (charge is null || charge.MerchantId != command.MerchantId)
+        {
+            return new OperationAnswer.NotFound();
+        }
+
+        if (await ResolveOpenStepsAsync(charge, cancellationToken).ConfigureAwait(false))
+        {
+            return new OperationAnswer.InProgress(InProgressRetryAfter);
+        }
+
+        charge = await store.LoadAsync(command.ChargeId, cancellationToken).ConfigureAwait(false) ?? charge;
+        if (charge.Status != ChargeStatus.Authorized || charge.PspReference is null)
+        {
+            return new OperationAnswer.InvalidState($"The charge is {charge.Status}; only an authorized charge can be {(kind == OpenStep.Capture ? "captured" : "voided")}.");
+        }
+
+        if (amount > charge.AmountAuthorized)
+        {
+            return new OperationAnswer.AmountExceedsCapturable(charge.AmountAuthorized);
+        }
+
+        var operationId = Ids.NewOperationId();
+        if (!await operations.InsertOperationAsync(operationId, command, kind, amount, _options.AttemptLease, cancellationToken).ConfigureAwait(false))
+        {
+            // A concurrent duplicate (another instance) got there first with this key or another.
+            return await operations.FindOperationByKeyAsync(command.MerchantId, kind, command.IdempotencyKey, cancellationToken).ConfigureAwait(false) is { } raced
+                ? await ChargeAnswerAsync(command.MerchantId, raced.ChargeId, raced.Status != "pending", replayed: true, cancellationToken).ConfigureAwait(false)
+                : new OperationAnswer.InProgress(InProgressRetryAfter);
+        }
+
+        command.Recorded.TrySetResult();
+        var ended = await RunStepAsync(charge, new OpenStep(operationId, kind, amount, PendingReason.AwaitingPsp, 0, null, null), cancellationToken).ConfigureAwait(false);
+        return await ChargeAnswerAsync(command.MerchantId, charge.Id, ended, replayed: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<OperationAnswer> RefundAsync(RefundCommand command, CancellationToken cancellationToken)
+    {
+        var existing = await operations.FindRefundByKeyAsync(command.MerchantId, command.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+        if (existing is { } found)
+        {
+            return !found.RequestHash.AsSpan().SequenceEqual(command.RequestHash)
+                ? new OperationAnswer.KeyReused()
+                : new OperationAnswer.Done(found.Json, found.Status != "pending", Replayed: true);
+        }
+
+        var charge = await store.LoadAsync(command.ChargeId, cancellationToken).ConfigureAwait(false);
+        if (charge is null || charge.MerchantId != command.MerchantId)
+        {
+            return new OperationAnswer.NotFound();
+        }
+
+        if (await ResolveOpenStepsAsync(charge, cancellationToken).ConfigureAwait(false))
+        {
+            return new OperationAnswer.InProgress(InProgressRetryAfter);
+        }
+
+        var refundId = Ids.NewRefundId();
+        var inserted = await operations.InsertRefundAsync(refundId, command, _options.AttemptLease, cancellationToken).ConfigureAwait(false);
+        switch (inserted)
+        {
+            case RefundInsert.ChargeNotFound:
+                return new OperationAnswer.NotFound();
+            case RefundInsert.NotCaptured notCaptured:
+                return new OperationAnswer.InvalidState($"The charge is {notCaptured.Status}; only a captured charge can be refunded.");
+            case RefundInsert.Exceeds exceeds:
+                return new OperationAnswer.RefundExceedsCaptured(exceeds.Refundable);
+            case RefundInsert.KeyTaken:
+                return await operations.FindRefundByKeyAsync(command.MerchantId, command.IdempotencyKey, cancellationToken).ConfigureAwait(false) is { } raced
+                    ? (raced.RequestHash.AsSpan().SequenceEqual(command.RequestHash) ? new OperationAnswer.Done(raced.Json, raced.Status != "pending", Replayed: true) : new OperationAnswer.KeyReused())
+                    : new OperationAnswer.InProgress(InProgressRetryAfter);
+        }
+
+        command.Recorded.TrySetResult();
+        var amount = ((RefundInsert.Inserted)inserted).Amount;
+        await RunStepAsync(charge, new OpenStep(refundId, OpenStep.Refund, amount, PendingReason.AwaitingPsp, 0, null, null), cancellationToken).ConfigureAwait(false);
+        var (status, json) = await operations.FindRefundJsonAsync(command.MerchantId, refundId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Refund {refundId} vanished.");
+        return new OperationAnswer.Done(json, status != "pending", Replayed: false);
+    }
+
+    /// <summary>Tries to end every open step of the charge; true when one is still open.</summary>
+    private async Task<bool> ResolveOpenStepsAsync(ChargeRow charge, CancellationToken cancellationToken)
+    {
+        var open = await operations.OpenStepsAsync(charge.Id, cancellationToken).ConfigureAwait(false);
+        if (open.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var step in open)
+        {
+            var current = await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge;
+            await RunStepAsync(current, step, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (await operations.OpenStepsAsync(charge.Id, cancellationToken).ConfigureAwait(false)).Count > 0;
+    }
+
+    /// <summary>
+    /// One PSP call for a step (the first, or a replay with the same key), then, if its answer
+    /// is not definite, a read of the truth (GET PaymentIntent, or the PaymentIntent's refunds,
+    /// neither of which lags). A step ends as failed only when the key is settled at the PSP,
+    /// so nothing under it can still run, and the read shows it did not happen. True when the step ended.
+    /// </summary>
+    private async Task<bool> RunStepAsync(ChargeRow charge, OpenStep step, CancellationToken cancellationToken)
+    {
+        if (await operations.MarkAttemptAsync(step, _options.AttemptLease, cancellationToken).ConfigureAwait(false) is not { } attempts)
+        {
+            return true;
+        }
+
+        var paymentIntent = charge.PspReference ?? throw new InvalidOperationException($"Charge {charge.Id} has an operation but no PaymentIntent.");
+        var outcome = step.Kind switch
+        {
+            OpenStep.Capture => await psp.CapturePaymentIntentAsync(step.Id, paymentIntent, step.Amount, cancellationToken).ConfigureAwait(false),
+            OpenStep.Void => await psp.CancelPaymentIntentAsync(step.Id, paymentIntent, cancellationToken).ConfigureAwait(false),
+            _ => await psp.CreateRefundAsync(step.Id, paymentIntent, step.Amount!.Value, cancellationToken).ConfigureAwait(false),
+        };
+
+        if (outcome is PspOutcome.Refused refused)
+        {
+            // Refused for the object's state or the amount: definite, nothing happened.
+            await EndStepAsync(charge, step, succeeded: false, null, refused.Code ?? "psp_refused", refused.Message, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if (outcome.IsDefinite && await ApplyReadAsync(charge, step, outcome, keySettledAt: null, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        var keySettledAt = step.PspKeySettledAt ?? (outcome is PspOutcome.Indeterminate { KeySettled: true } ? clock.GetUtcNow() : null);
+        var read = step.Kind == OpenStep.Refund
+            ? await psp.FindRefundAsync(paymentIntent, step.Id, cancellationToken).ConfigureAwait(false)
+            : await psp.GetPaymentIntentAsync(paymentIntent, cancellationToken).ConfigureAwait(false);
+        if (await ApplyReadAsync(charge, step, read, keySettledAt, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        var reason = outcome switch
+        {
+            PspOutcome.Unavailable when step.PendingReason != PendingReason.OutcomeUnknown => PendingReason.PspUnavailable,
+            PspOutcome.RefundCompleted => PendingReason.AwaitingPsp,
+            _ => PendingReason.OutcomeUnknown,
+        };
+        await operations.UpdatePendingAsync(step, reason, Backoff(attempts), keySettledAt, cancellationToken).ConfigureAwait(false);
+        Log.StepStillOpen(logger, step.Kind, step.Id, reason);
+        return false;
+    }
+
+    /// <summary>Ends the step from what the PSP shows; false when that is not decisive yet.</summary>
+    private async Task<bool> ApplyReadAsync(ChargeRow charge, OpenStep step, PspOutcome read, DateTimeOffset? keySettledAt, CancellationToken cancellationToken)
+    {
+        switch (step.Kind, read)
+        {
+            case (OpenStep.Capture, PspOutcome.Completed { Intent.Status: "succeeded" } done):
+                await EndStepAsync(charge, step, succeeded: true, done.Intent, null, null, cancellationToken).ConfigureAwait(false);
+                return true;
+            case (OpenStep.Void, PspOutcome.Completed { Intent.Status: "canceled" } done):
+                await EndStepAsync(charge, step, succeeded: true, done.Intent, null, null, cancellationToken).ConfigureAwait(false);
+                return true;
+            case (OpenStep.Capture, PspOutcome.Completed { Intent.Status: "canceled" }):
+            case (OpenStep.Void, PspOutcome.Completed { Intent.Status: "succeeded" }):
+                // The other way happened at the PSP: this step did not; the charge follows the PSP.
+                await EndStepAsync(charge, step, succeeded: false, null, "invalid_state", "The PaymentIntent had already moved on.", cancellationToken).ConfigureAwait(false);
+                await FollowPaymentIntentAsync(charge, read, Actor.Pipeline, cancellationToken).ConfigureAwait(false);
+                return true;
+            case (OpenStep.Capture or OpenStep.Void, PspOutcome.Completed { Intent.Status: "requires_capture" }) when keySettledAt is not null:
+                // GET does not lag: the key can no longer run, and the PaymentIntent is untouched.
+                await EndStepAsync(charge, step, succeeded: false, null, "psp_error", "The PSP failed to process the operation and did not carry it out.", cancellationToken).ConfigureAwait(false);
+                return true;
+            case (OpenStep.Refund, PspOutcome.RefundCompleted { Refund.Status: "succeeded" } done):
+                await operations.FinishRefundAsync(step.Id, succeeded: true, done.Refund.Id, null, null, Actor.Pipeline, "refund succeeded at the PSP", cancellationToken).ConfigureAwait(false);
+                return true;
+            case (OpenStep.Refund, PspOutcome.RefundCompleted { Refund.Status: "failed" or "canceled" } done):
+                await operations.FinishRefundAsync(step.Id, succeeded: false, done.Refund.Id, "refund_failed", "The PSP reported the refund as failed.", Actor.Pipeline, "refund failed at the PSP", cancellationToken).ConfigureAwait(false);
+                return true;
+            case (OpenStep.Refund, PspOutcome.NotFound) when keySettledAt is not null:
+                await operations.FinishRefundAsync(step.Id, succeeded: false, null, "psp_error", "The PSP failed to process the refund and did not carry it out.", Actor.Pipeline, "proven not carried out after PSP error", cancellationToken).ConfigureAwait(false);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private async Task EndStepAsync(ChargeRow charge, OpenStep step, bool succeeded, PaymentIntent? intent, string? failureCode, string? failureMessage, CancellationToken cancellationToken)
+    {
+        if (step.Kind == OpenStep.Refund)
+        {
+            await operations.FinishRefundAsync(step.Id, succeeded, null, failureCode, failureMessage, Actor.Pipeline, succeeded ? "refund succeeded" : "refund refused", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
+        {
+            ChargeTransition? transition = null;
+            var to = step.Kind == OpenStep.Capture ? ChargeStatus.Captured : ChargeStatus.Voided;
+            if (succeeded && intent is not null && ChargeStatus.CanMove(charge.Status, to))
+            {
+                var captured = step.Kind == OpenStep.Capture ? intent.AmountReceived : 0;
+                var delta = Math.Max(0, captured - charge.AmountCaptured);
+                var fee = delta > 0 ? (await merchants.FindAsync(charge.MerchantId, cancellationToken).ConfigureAwait(false))!.FeeFor(delta) : 0;
+                transition = new ChargeTransition(charge.Id, charge.Status, charge.Version, to, intent.Id, charge.AmountAuthorized,
+                    Math.Max(captured, charge.AmountCaptured), null, null, Actor.Pipeline, $"{step.Kind} {step.Id} succeeded", delta, fee);
+            }
+
+            if (await operations.FinishOperationAsync(step.Id, succeeded, failureCode, failureMessage, transition, cancellationToken).ConfigureAwait(false))
+            {
+                notifier.Notify(charge.Id);
+                return;
+            }
+
+            charge = await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge;
+        }
+
+        throw new InvalidOperationException($"Charge {charge.Id} kept changing while {step.Kind} {step.Id} ended.");
+    }
+
+    private async Task<OperationAnswer> ChargeAnswerAsync(string merchantId, string chargeId, bool isFinal, bool replayed, CancellationToken cancellationToken)
+    {
+        var (_, json) = await store.FindJsonAsync(merchantId, chargeId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Charge {chargeId} vanished.");
+        return new OperationAnswer.Done(json, isFinal, replayed);
+    }
+}

@@ -13,7 +13,7 @@ port="${SIM_PORT:-5099}"
 
 dotnet build -c Release src/PspSimulator -v quiet -nologo > /dev/null
 Urls="http://127.0.0.1:${port}" \
-  env ${SIM_ENV:-} dotnet src/PspSimulator/bin/Release/net10.0/PspSimulator.dll > /tmp/psp-simulator-wrk.log 2>&1 &
+  env ${SIM_ENV:-} dotnet "${SIM_DLL:-src/PspSimulator/bin/Release/net10.0/PspSimulator.dll}" > /tmp/psp-simulator-wrk.log 2>&1 &
 sim=$!
 trap 'kill "$sim" 2>/dev/null || true; wait "$sim" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
@@ -35,8 +35,11 @@ curl -sf -X PUT "http://127.0.0.1:${port}/_sim/faults" -H 'Content-Type: applica
   done
 ) &
 sampler=$!
-wrk -t2 -c"${connections}" -d"${seconds}s" --timeout 20s --latency -s perf/SimulatorLoad/create.lua "http://127.0.0.1:${port}"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+sim_cpu_before=$(cpu_ticks "$sim")
+/usr/bin/time -f "wrk cpu: %U s user + %S s system" wrk -t2 -c"${connections}" -d"${seconds}s" --timeout 20s --latency -s perf/SimulatorLoad/create.lua "http://127.0.0.1:${port}"
 kill "$sampler" 2>/dev/null || true
+echo "simulator cpu during the run: $(( ($(cpu_ticks "$sim") - sim_cpu_before) * 1000 / $(getconf CLK_TCK) )) ms"
 echo "simulator after the run:"
 stats
 curl -sf -X POST "http://127.0.0.1:${port}/_sim/clock/advance?seconds=262800" > /dev/null

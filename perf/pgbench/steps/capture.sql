@@ -1,0 +1,42 @@
+-- ChargeStore.ApplyTransition from pending (version 2) to captured: charge, audit row,
+-- charge.captured event and the capture's ledger journal with its entries.
+WITH moved AS (
+    UPDATE charges
+    SET status = 'captured', pending_reason = NULL, psp_reference = coalesce('pi_pgb_' || :n, psp_reference),
+        amount_authorized = :amount, amount_captured = :amount, failure_code = NULL, failure_message = NULL,
+        last_event_sequence = last_event_sequence + 1, version = version + 1,
+        next_attempt_at = NULL, updated_at = now()
+    WHERE id = 'ch_pgb_' || :n AND status = 'pending' AND version = 2
+    RETURNING *
+),
+audit AS (
+    INSERT INTO charge_events (charge_id, from_status, to_status, actor, reason)
+    SELECT id, 'pending', status, 'pipeline', 'PaymentIntent succeeded'
+    FROM moved
+),
+events AS (
+    INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
+    SELECT 'evt_pgb_' || :n || '_2', merchant_id, id, last_event_sequence, 'charge.' || status,
+           event_json('evt_pgb_' || :n || '_2', 'charge.' || status, updated_at, id, last_event_sequence, charge_json(moved::charges)), updated_at
+    FROM moved
+),
+journal AS (
+    INSERT INTO ledger_journals (reference, charge_id, description)
+    SELECT 'capture:' || id, id, 'capture of ' || id
+    FROM moved
+    WHERE :amount::bigint > 0
+    RETURNING id, charge_id
+),
+entries AS (
+    INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
+    SELECT j.id, e.account_id, e.amount, m.currency
+    FROM journal AS j
+    JOIN moved AS m ON m.id = j.charge_id
+    CROSS JOIN LATERAL (VALUES
+        ('psp_receivable', :amount::bigint),
+        ('merchant_payable:' || m.merchant_id, -(:amount::bigint - :fee::bigint)),
+        ('platform_fee_revenue', -:fee::bigint)) AS e(account_id, amount)
+    WHERE e.amount <> 0
+)
+SELECT version
+FROM moved;

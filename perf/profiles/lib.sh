@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# Shared by the one-command profiles (quick.sh, peak.sh): Release builds; the PSP simulator and
+# the service started on free loopback ports with the profile's settings (the service with its
+# own embedded PostgreSQL in a git-ignored folder, fresh each run); the load runner with the
+# CPU split of every process from /proc; pgbench at the concurrency the service used; a summary;
+# and a stop of everything started here, by PID, whatever happens.
+#
+# A profile sets PROFILE RATE DURATION WARMUP LATENCY_MIN LATENCY_MAX PGBENCH_SECONDS and may set
+# RESPOND_ASYNC (1) FINAL_SAMPLE (0.005) FINAL_BOUND (10), each overridable from the environment
+# (e.g. RATE=6000 perf/profiles/peak.sh), then calls run_profile "$@" (extra arguments go to the
+# load runner, e.g. --retry-share 0.05).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STARTED_PIDS=()
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Stops what this script started, newest first: SIGTERM (the service then stops its PostgreSQL),
+# up to 30 s, then SIGKILL. Only these PIDs, never by name.
+stop_all() {
+  local i pid
+  for (( i=${#STARTED_PIDS[@]}-1; i>=0; i-- )); do
+    pid="${STARTED_PIDS[$i]}"
+    kill -0 "$pid" 2>/dev/null || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "PID $pid did not stop in 30 s: SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  STARTED_PIDS=()
+}
+
+wait_for_url() { # url seconds
+  local deadline=$(( SECONDS + $2 ))
+  until curl -sf -o /dev/null "$1"; do
+    (( SECONDS < deadline )) || return 1
+    sleep 0.2
+  done
+}
+
+build_release() {
+  local attempt
+  for attempt in 1 2 3; do
+    # Another engineer's build can hold a file for a moment: retry rather than fail the profile.
+    if dotnet build -c Release -nologo -v quiet "$ROOT/src/Ingress/Ingress.csproj" > "$OUT/build.log" 2>&1 \
+      && dotnet build -c Release -nologo -v quiet "$ROOT/perf/Load/Load.csproj" >> "$OUT/build.log" 2>&1; then
+      return 0
+    fi
+    log "build attempt $attempt failed (see $OUT/build.log); retrying"
+    sleep 5
+  done
+  return 1
+}
+
+run_profile() {
+  : "${PROFILE:?}" "${RATE:?}" "${DURATION:?}" "${WARMUP:?}" "${LATENCY_MIN:?}" "${LATENCY_MAX:?}" "${PGBENCH_SECONDS:?}"
+  RESPOND_ASYNC="${RESPOND_ASYNC:-1}" FINAL_SAMPLE="${FINAL_SAMPLE:-0.005}" FINAL_BOUND="${FINAL_BOUND:-10}"
+  cd "$ROOT"
+  local stamp; stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+  OUT="$ROOT/perf/results/$PROFILE-$stamp"
+  mkdir -p "$OUT"
+  trap stop_all EXIT
+  trap 'exit 130' INT TERM
+
+  # Every connection is a descriptor: the runner holds rate x accept latency, the service that
+  # plus rate x PSP latency towards the simulator, which holds as many. Raise the soft limit to
+  # the hard one (a child inherits it) and say when even that is short.
+  ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+  local need=$(( RATE * LATENCY_MAX / 1000 * 12 / 10 + 2048 ))
+  log "open files: soft $(ulimit -n), hard $(ulimit -Hn); the service and the simulator each need about $need at ${RATE}/s with ${LATENCY_MAX} ms PSP latency"
+  if [[ "$(ulimit -n)" != unlimited ]] && (( $(ulimit -n) < need )); then
+    log "WARNING: raise the hard limit first (as root: ulimit -Hn $(( need * 2 )) or LimitNOFILE in systemd); this run may fail to connect"
+  fi
+
+  log "building Release (log: $OUT/build.log)"
+  build_release
+
+  local sim_port svc_port secret key cluster
+  sim_port="$(free_port)"; svc_port="$(free_port)"
+  secret="whsec_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  key="sk_load_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  cluster="$ROOT/.data/perf-postgres-$PROFILE"
+  # A fresh cluster per run: figures do not depend on what earlier runs left in the tables.
+  rm -rf "$cluster"
+
+  log "starting the PSP simulator on 127.0.0.1:$sim_port (latency ${LATENCY_MIN}-${LATENCY_MAX} ms)"
+  env Urls="http://127.0.0.1:$sim_port" \
+    Simulator__ApiKey=sk_test_sim \
+    Simulator__WebhookUrl="http://127.0.0.1:$svc_port/psp/webhooks" \
+    Simulator__WebhookSecret="$secret" \
+    Simulator__Seed=42 \
+    Simulator__Faults__latency_ms__min="$LATENCY_MIN" \
+    Simulator__Faults__latency_ms__max="$LATENCY_MAX" \
+    dotnet "$ROOT/src/PspSimulator/bin/Release/net10.0/PspSimulator.dll" > "$OUT/simulator.log" 2>&1 &
+  local sim_pid=$!
+  STARTED_PIDS+=("$sim_pid")
+  wait_for_url "http://127.0.0.1:$sim_port/_sim/health" 60 || { log "the simulator did not start (see $OUT/simulator.log)"; return 1; }
+
+  log "starting the service on 127.0.0.1:$svc_port with a fresh embedded PostgreSQL in $cluster"
+  # Per-request framework logs at Information cost more than the request itself at this rate;
+  # an operator runs with them at Warning, and so does the profile.
+  env Urls="http://127.0.0.1:$svc_port" \
+    EmbeddedPostgres__Directory="$cluster" \
+    Psp__BaseUrl="http://127.0.0.1:$sim_port" \
+    Psp__ApiKey=sk_test_sim \
+    Psp__WebhookSecret="$secret" \
+    DemoMerchant__ApiKey="$key" \
+    'Logging__LogLevel__Microsoft.AspNetCore=Warning' \
+    dotnet "$ROOT/src/Ingress/bin/Release/net10.0/Payments.Ingress.dll" > "$OUT/service.log" 2>&1 &
+  local svc_pid=$!
+  STARTED_PIDS+=("$svc_pid")
+  wait_for_url "http://127.0.0.1:$svc_port/readyz" 180 || { log "the service did not become ready (see $OUT/service.log)"; return 1; }
+
+  local pg_dir pg_pid
+  pg_dir="$(sed -n 's/.*Embedded PostgreSQL started from \(.*\) on 127\.0\.0\.1:[0-9]*.*/\1/p' "$OUT/service.log" | tail -1)"
+  pg_pid="$(head -1 "$pg_dir/data/postmaster.pid")"
+  log "PIDs: service $svc_pid, postgres $pg_pid ($pg_dir), simulator $sim_pid"
+
+  # The service's concurrency against PostgreSQL, sampled each second (non-idle backends of its
+  # database): pgbench later runs at the highest value seen, "the same concurrency".
+  local bindir; bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  local pg_port; pg_port="$(sed -n 4p "$pg_dir/data/postmaster.pid")"
+  (
+    export PGPASSWORD; PGPASSWORD="$(cat "$pg_dir/superuser.password")"
+    for _ in $(seq 1 $(( WARMUP + DURATION + 600 ))); do
+      "$bindir/psql" -X -h 127.0.0.1 -p "$pg_port" -U postgres -d payments -Atc \
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = 'payments' AND state NOT IN ('idle') AND pid <> pg_backend_pid()" 2>/dev/null || true
+      sleep 1
+    done
+  ) > "$OUT/pg-active.txt" &
+  local sampler_pid=$!
+  STARTED_PIDS+=("$sampler_pid")
+
+  local runner_args=(--url "http://127.0.0.1:$svc_port" --key "$key" --simulator-url "http://127.0.0.1:$sim_port"
+    --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --final-sample "$FINAL_SAMPLE" --final-bound "$FINAL_BOUND"
+    --watch "service=$svc_pid" --watch "postgres=$pg_pid" --watch "simulator=$sim_pid" --json "$OUT/load.json")
+  [[ "$RESPOND_ASYNC" == 1 ]] && runner_args+=(--respond-async)
+  log "load: dotnet perf/Load/bin/Release/net10.0/Payments.Load.dll ${runner_args[*]/$key/<key>} $*"
+  local runner_status=0
+  # pipefail: the pipeline's status is the runner's (tee does not fail).
+  dotnet "$ROOT/perf/Load/bin/Release/net10.0/Payments.Load.dll" "${runner_args[@]}" "$@" 2>&1 | tee "$OUT/load.txt" || runner_status=$?
+
+  kill -TERM "$sampler_pid" 2>/dev/null || true
+  wait "$sampler_pid" 2>/dev/null || true
+  local clients
+  clients="$(sort -n "$OUT/pg-active.txt" | tail -1)"; clients="${clients:-1}"
+  (( clients >= 1 )) || clients=1
+
+  log "pgbench at the service's peak concurrency against PostgreSQL: $clients clients, ${PGBENCH_SECONDS} s per mode"
+  "$ROOT/perf/pgbench/run.sh" --cluster "$pg_dir" --clients "$clients" --seconds "$PGBENCH_SECONDS" --out "$OUT/pgbench.txt" || log "pgbench failed"
+
+  log "stopping everything started here"
+  stop_all
+
+  if [[ -f "$OUT/load.json" ]]; then
+    summarize "$runner_status" "$clients"
+  fi
+  log "everything is in $OUT"
+  return "$runner_status"
+}
+
+summarize() { # runner_status pgbench_clients
+  python3 - "$OUT" "$1" "$2" <<'PY' | tee "$OUT/summary.txt"
+import json, re, subprocess, sys, os
+out, status, clients = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+report = json.load(open(os.path.join(out, "load.json")))
+load, correctness, machine, settings = report["load"], report["correctness"], report["machine"], report["settings"]
+commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
+ours = load["accepted_per_second"]
+print(f"profile summary ({out})")
+print(f"  started {report['started_at']}, commit {commit}{' + uncommitted changes in the tree' if dirty else ''}")
+print(f"  machine {machine['cores']} cores, {machine['memory_gi_b']} GiB, open files soft {machine['open_files_soft']} hard {machine['open_files_hard']}")
+a = load["accept"]; f = load["time_to_final"]
+print(f"  offered {settings['rate']}/s for {settings['duration_seconds']} s (+{settings['warmup_seconds']} s warm-up), respond-async {settings['respond_async']}")
+print(f"  achieved {load['achieved_arrival_rate']:.0f} arrivals/s, {ours:.0f} accepted charges/s")
+print(f"  accept ms p50 {a['p50']:.1f} p90 {a['p90']:.1f} p99 {a['p99']:.1f} p99.9 {a['p999']:.1f} max {a['max']:.1f}")
+print(f"  final ms  p50 {f['p50']:.0f} p90 {f['p90']:.0f} p99 {f['p99']:.0f} p99.9 {f['p999']:.0f} max {f['max']:.0f} (n={f['count']})")
+print(f"  max in flight {load['max_in_flight']}")
+print("  cpu: " + ", ".join(f"{c['name']} {c['cores']:.2f} cores ({c['percent_of_machine']:.0f} %)" for c in load["cpu_split"]))
+rss = [s["rss_mi_b"].get("service") for s in load["timeline"] if s["rss_mi_b"].get("service")]
+if rss:
+    print(f"  service RSS MiB: first {rss[0]:.0f}, last {rss[-1]:.0f}, max {max(rss):.0f}")
+print(f"  double charges: {correctness['double_charges']}, lost: {correctness['lost']}, all final within {settings['final_bound_seconds']} s: {correctness['all_final_within_bound']} ({correctness['seconds_to_all_final']}), captured ours {correctness['our_captured']} vs PSP {correctness['psp_captured']}")
+bench = open(os.path.join(out, "pgbench.txt")).read() if os.path.exists(os.path.join(out, "pgbench.txt")) else ""
+for mode in ("one-tx", "per-step"):
+    m = re.search(rf"pgbench {mode}: ([0-9.]+) charges/s", bench)
+    if m:
+        print(f"  pgbench {mode} at {clients} clients: {float(m.group(1)):.0f} charges/s; ours / pgbench = {ours / float(m.group(1)):.2f}")
+print(f"  correctness verdict: {'PASSED' if status == 0 else 'FAILED (runner exit ' + str(status) + ')'}")
+PY
+}

@@ -39,7 +39,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 sim_cpu_before=$(cpu_ticks "$sim")
 /usr/bin/time -f "wrk cpu: %U s user + %S s system" wrk -t2 -c"${connections}" -d"${seconds}s" --timeout 20s --latency -s perf/SimulatorLoad/create.lua "http://127.0.0.1:${port}"
 kill "$sampler" 2>/dev/null || true
-echo "simulator cpu during the run: $(( ($(cpu_ticks "$sim") - sim_cpu_before) * 1000 / $(getconf CLK_TCK) )) ms"
+echo "simulator cpu during the run: $(( ($(cpu_ticks "$sim") - sim_cpu_before) * 1000 / $(getconf CLK_TCK) )) ms (now user/system ticks: $(awk '{ print $14 "/" $15 }' "/proc/$sim/stat"))"
 echo "simulator after the run:"
 stats
 curl -sf -X POST "http://127.0.0.1:${port}/_sim/clock/advance?seconds=262800" > /dev/null

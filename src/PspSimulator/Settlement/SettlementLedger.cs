@@ -26,18 +26,8 @@ internal sealed class SettlementLedger(
     public void Record(MoneyMovement movement)
     {
         var date = DateOnly.FromDateTime(movement.At.UtcDateTime);
-        while (true)
+        while (!_days.GetOrAdd(date, static d => new SettlementDay(d)).TryAdd(movement))
         {
-            var day = _days.GetOrAdd(date, static d => new SettlementDay(d));
-            lock (day.Gate)
-            {
-                if (!day.Closed)
-                {
-                    day.Movements.Add(movement);
-                    return;
-                }
-            }
-
             date = date.AddDays(1);
         }
     }
@@ -46,36 +36,16 @@ internal sealed class SettlementLedger(
     public (int Rows, bool AlreadyClosed) Close(DateOnly date)
     {
         var day = _days.GetOrAdd(date, static d => new SettlementDay(d));
-        lock (day.Gate)
+        var (rows, alreadyClosed) = day.Close(movements => SettlementCsv.Render(movements, date, _availableOnDays, fees));
+        if (!alreadyClosed)
         {
-            if (day.Closed)
-            {
-                return (day.ReportRows, true);
-            }
-
-            day.Closed = true;
-            day.Report = SettlementCsv.Render(day.Movements, date, _availableOnDays, fees);
-            day.ReportRows = day.Movements.Count;
-            day.Movements.Clear();
-            day.Movements.TrimExcess();
+            Log.SettlementDayClosed(logger, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), rows);
         }
 
-        Log.SettlementDayClosed(logger, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), day.ReportRows);
-        return (day.ReportRows, false);
+        return (rows, alreadyClosed);
     }
 
-    public string? Report(DateOnly date)
-    {
-        if (!_days.TryGetValue(date, out var day))
-        {
-            return null;
-        }
-
-        lock (day.Gate)
-        {
-            return day.Report;
-        }
-    }
+    public string? Report(DateOnly date) => _days.TryGetValue(date, out var day) ? day.Report : null;
 
     /// <summary>Closes every day before today that is not closed yet (called by the pruner and on clock moves).</summary>
     public void AutoClose()

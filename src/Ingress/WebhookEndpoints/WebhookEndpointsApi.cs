@@ -1,6 +1,333 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Payments.Ingress.Auth;
+using Payments.Ingress.Charges;
+using Payments.Ingress.Errors;
+using Payments.Ingress.Validation;
+using Payments.Pipeline.Outbox;
+
 namespace Payments.Ingress.WebhookEndpoints;
 
+/// <summary>
+/// Merchant webhook endpoints and their deliveries. The signing secret (<c>whsec_…</c>) is in
+/// the create answer only (and its idempotent replays, so a client whose answer was lost can
+/// still learn it with the same key); GET and lists never show it.
+/// </summary>
+/// <remarks>
+/// Deliveries: <c>GET /v1/webhook_endpoints/{id}/deliveries?status=&amp;limit=&amp;starting_after=</c>
+/// (newest first), <c>GET …/deliveries/{delivery_id}</c>, <c>POST …/deliveries/{delivery_id}/redeliver</c>
+/// (a failed or delivered one goes back to the queue with a fresh budget of attempts) and
+/// <c>POST …/deliveries/redeliver_failed</c> (every failed one of the endpoint). Both POSTs need
+/// an Idempotency-Key like every POST.
+/// </remarks>
 internal static class WebhookEndpointsApi
 {
-    public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes) => routes;
+    private const int DefaultLimit = 10;
+    private const int MaxLimit = 100;
+    private const string DeliveryIdPrefix = "wd_";
+
+    public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/webhook_endpoints").RequireMerchant();
+        group.MapPost("/", CreateEndpointAsync).WithName("CreateWebhookEndpoint");
+        group.MapGet("/", ListEndpointsAsync).WithName("ListWebhookEndpoints");
+        group.MapGet("/{id}", GetEndpointAsync).WithName("GetWebhookEndpoint");
+        group.MapDelete("/{id}", DeleteEndpointAsync).WithName("DeleteWebhookEndpoint");
+        group.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries");
+        group.MapGet("/{id}/deliveries/{deliveryId}", GetDeliveryAsync).WithName("GetWebhookDelivery");
+        group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", RedeliverAsync).WithName("RedeliverWebhookDelivery");
+        group.MapPost("/{id}/deliveries/redeliver_failed", RedeliverFailedAsync).WithName("RedeliverFailedWebhookDeliveries");
+        return routes;
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CreateEndpointAsync(
+        HttpContext context, WebhookEndpointStore store, CancellationToken cancellationToken)
+    {
+        if (KeyProblem(context, out var key) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        var body = await BoundedBody.ReadAsync(context.Request, BoundedBody.MerchantApiLimit, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return ApiProblems.PayloadTooLarge(BoundedBody.MerchantApiLimit);
+        }
+
+        // Invariant 8 holds for every body: nothing that looks like a card number is stored.
+        if (PanDetector.ContainsPan(Encoding.UTF8.GetString(body)))
+        {
+            return ApiProblems.PanNotAllowed();
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            return ApiProblems.MalformedJson($"Line {e.LineNumber}, byte {e.BytePositionInLine}.");
+        }
+
+        using (document)
+        {
+            var read = WebhookEndpointRequestReader.Read(document.RootElement);
+            if (read is WebhookEndpointRequestReader.Result.Invalid invalid)
+            {
+                return ApiProblems.InvalidRequest(invalid.Errors);
+            }
+
+            var valid = (WebhookEndpointRequestReader.Result.Valid)read;
+            if (PanDetector.ContainsPan(valid.Url))
+            {
+                return ApiProblems.PanNotAllowed();
+            }
+
+            EndpointCreation creation;
+            try
+            {
+                creation = await store.CreateAsync(
+                    "we_" + Guid.CreateVersion7().ToString("N"),
+                    context.Merchant().Id,
+                    valid.Url,
+                    "whsec_" + RandomNumberGenerator.GetHexString(64, lowercase: true),
+                    key,
+                    valid.RequestHash,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException)
+            {
+                return ApiProblems.Unavailable();
+            }
+
+            if (creation is not EndpointCreation.Created created)
+            {
+                return ApiProblems.IdempotencyKeyReused();
+            }
+
+            if (created.Replayed)
+            {
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+            }
+
+            return JsonResults.Object(created.Json, StatusCodes.Status201Created);
+        }
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ListEndpointsAsync(
+        HttpContext context, WebhookEndpointStore store, string? starting_after, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return LimitProblem();
+        }
+
+        var pageSize = limit ?? DefaultLimit;
+        var page = await store.ListJsonAsync(context.Merchant().Id, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        return JsonResults.List(page, pageSize);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetEndpointAsync(
+        string id, HttpContext context, WebhookEndpointStore store, CancellationToken cancellationToken)
+    {
+        var json = await store.FindJsonAsync(context.Merchant().Id, id, cancellationToken).ConfigureAwait(false);
+        return json is null ? ApiProblems.NotFound("webhook endpoint") : JsonResults.Object(json);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> DeleteEndpointAsync(
+        string id, HttpContext context, WebhookEndpointStore store, CancellationToken cancellationToken)
+    {
+        if (!await store.DeleteAsync(context.Merchant().Id, id, cancellationToken).ConfigureAwait(false))
+        {
+            return ApiProblems.NotFound("webhook endpoint");
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", id);
+            writer.WriteString("object", "webhook_endpoint");
+            writer.WriteBoolean("deleted", true);
+            writer.WriteEndObject();
+        }
+
+        return JsonResults.Object(Encoding.UTF8.GetString(buffer.WrittenSpan));
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ListDeliveriesAsync(
+        string id, HttpContext context, WebhookEndpointStore endpoints, WebhookDeliveryStore deliveries,
+        string? status, string? starting_after, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (limit is < 1 or > MaxLimit)
+        {
+            errors["limit"] = [$"Must be from 1 to {MaxLimit}."];
+        }
+
+        if (status is not null and not ("pending" or "delivered" or "failed" or "cancelled"))
+        {
+            errors["status"] = ["Must be one of pending, delivered, failed, cancelled."];
+        }
+
+        long? after = null;
+        if (starting_after is not null)
+        {
+            if (ParseDeliveryId(starting_after) is { } parsed)
+            {
+                after = parsed;
+            }
+            else
+            {
+                errors["starting_after"] = ["Must be a delivery id (wd_…)."];
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.InvalidRequest(errors);
+        }
+
+        var merchantId = context.Merchant().Id;
+        if (await endpoints.FindJsonAsync(merchantId, id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.NotFound("webhook endpoint");
+        }
+
+        var pageSize = limit ?? DefaultLimit;
+        var page = await deliveries.ListJsonAsync(merchantId, id, status, after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        return JsonResults.List(page, pageSize);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetDeliveryAsync(
+        string id, string deliveryId, HttpContext context, WebhookDeliveryStore deliveries, CancellationToken cancellationToken)
+    {
+        var json = ParseDeliveryId(deliveryId) is { } parsed
+            ? await deliveries.FindJsonAsync(context.Merchant().Id, id, parsed, cancellationToken).ConfigureAwait(false)
+            : null;
+        return json is null ? ApiProblems.NotFound("webhook delivery") : JsonResults.Object(json);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> RedeliverAsync(
+        string id, string deliveryId, HttpContext context, WebhookDeliveryStore deliveries, WakeSignal deliveriesDue, CancellationToken cancellationToken)
+    {
+        if (KeyProblem(context, out var key) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        if (ParseDeliveryId(deliveryId) is not { } parsed)
+        {
+            return ApiProblems.NotFound("webhook delivery");
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"POST /v1/webhook_endpoints/{id}/deliveries/{deliveryId}/redeliver"));
+        RedeliveryAnswer answer;
+        try
+        {
+            answer = await deliveries.RedeliverAsync(context.Merchant().Id, id, parsed, key, hash, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            return ApiProblems.Unavailable();
+        }
+
+        return Answer(context, answer, deliveriesDue, id);
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> RedeliverFailedAsync(
+        string id, HttpContext context, WebhookEndpointStore endpoints, WebhookDeliveryStore deliveries, WakeSignal deliveriesDue,
+        CancellationToken cancellationToken)
+    {
+        if (KeyProblem(context, out var key) is { } keyProblem)
+        {
+            return keyProblem;
+        }
+
+        var merchantId = context.Merchant().Id;
+        if (await endpoints.FindJsonAsync(merchantId, id, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.NotFound("webhook endpoint");
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"POST /v1/webhook_endpoints/{id}/deliveries/redeliver_failed"));
+        RedeliveryAnswer answer;
+        try
+        {
+            answer = await deliveries.RedeliverFailedAsync(merchantId, id, key, hash, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException)
+        {
+            return ApiProblems.Unavailable();
+        }
+
+        return Answer(context, answer, deliveriesDue, id);
+    }
+
+    private static Results<ContentHttpResult, ProblemHttpResult> Answer(HttpContext context, RedeliveryAnswer answer, WakeSignal deliveriesDue, string endpointId)
+    {
+        switch (answer)
+        {
+            case RedeliveryAnswer.Delivery delivery:
+                MarkReplayOrWake(context, delivery.Replayed, deliveriesDue);
+                return JsonResults.Object(delivery.Json);
+            case RedeliveryAnswer.Requeued requeued:
+                MarkReplayOrWake(context, requeued.Replayed, deliveriesDue);
+                var buffer = new ArrayBufferWriter<byte>();
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("object", "redelivery");
+                    writer.WriteString("endpoint_id", endpointId);
+                    writer.WriteNumber("requeued", requeued.Count);
+                    writer.WriteEndObject();
+                }
+
+                return JsonResults.Object(Encoding.UTF8.GetString(buffer.WrittenSpan));
+            case RedeliveryAnswer.AlreadyQueued:
+                return WebhookProblems.DeliveryAlreadyQueued();
+            case RedeliveryAnswer.KeyReused:
+                return ApiProblems.IdempotencyKeyReused();
+            default:
+                return ApiProblems.NotFound("webhook delivery");
+        }
+    }
+
+    private static void MarkReplayOrWake(HttpContext context, bool replayed, WakeSignal deliveriesDue)
+    {
+        if (replayed)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+        else
+        {
+            deliveriesDue.Set();
+        }
+    }
+
+    private static ProblemHttpResult? KeyProblem(HttpContext context, out string key)
+    {
+        key = context.Request.Headers[IdempotencyKey.Header].ToString();
+        if (key.Length == 0)
+        {
+            return ApiProblems.IdempotencyKeyMissing();
+        }
+
+        return IdempotencyKey.IsValid(key) ? null : ApiProblems.IdempotencyKeyInvalid();
+    }
+
+    private static ProblemHttpResult LimitProblem() =>
+        ApiProblems.InvalidRequest(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["limit"] = [$"Must be from 1 to {MaxLimit}."] });
+
+    private static long? ParseDeliveryId(string deliveryId) =>
+        deliveryId.StartsWith(DeliveryIdPrefix, StringComparison.Ordinal)
+        && long.TryParse(deliveryId.AsSpan(DeliveryIdPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0
+            ? id
+            : null;
 }

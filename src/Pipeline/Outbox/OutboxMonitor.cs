@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Payments.Pipeline.Observability;
+
+namespace Payments.Pipeline.Outbox;
+
+/// <summary>
+/// Measures what an operator must see before a stalled slot fills the disk: replication lag
+/// (bytes and seconds), the WAL the slot retains and its <c>wal_status</c>, and the delivery
+/// backlog. Exported as gauges and written as one log line per interval, on every instance
+/// (the figures come from the database, so followers report the leader's progress too).
+/// </summary>
+internal sealed class OutboxMonitor : BackgroundService
+{
+    private readonly OutboxOptions _options;
+    private readonly ReplicationSlotStore _slots;
+    private readonly WebhookDeliveryStore _deliveries;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<OutboxMonitor> _logger;
+    private volatile SlotLag? _lag;
+    private volatile DeliveryBacklog? _backlog;
+
+    public OutboxMonitor(
+        IOptions<OutboxOptions> options,
+        ReplicationSlotStore slots,
+        WebhookDeliveryStore deliveries,
+        TimeProvider clock,
+        PaymentsMetrics metrics,
+        ILogger<OutboxMonitor> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        _options = options.Value;
+        _slots = slots;
+        _deliveries = deliveries;
+        _clock = clock;
+        _logger = logger;
+        var meter = metrics.Meter;
+        meter.CreateObservableGauge("payments.outbox.replication_lag_bytes", () => _lag?.LagBytes ?? 0, unit: "By",
+            description: "WAL written since the slot's confirmed position.");
+        meter.CreateObservableGauge("payments.outbox.replication_lag_seconds", () => _lag?.LagSeconds ?? 0, unit: "s",
+            description: "How far behind the publisher is: the walsender's flush lag while streaming, else the age of the last hand-off while WAL waits.");
+        meter.CreateObservableGauge("payments.outbox.retained_wal_bytes", () => _lag?.RetainedBytes ?? 0, unit: "By",
+            description: "WAL the slot keeps from being recycled.");
+        meter.CreateObservableGauge("payments.outbox.slot_active", () => _lag is { Active: true } ? 1 : 0,
+            description: "1 while some instance streams the slot.");
+        meter.CreateObservableGauge("payments.webhooks.deliveries_pending", () => _backlog?.Pending ?? 0,
+            description: "Webhook deliveries waiting or being attempted.");
+        meter.CreateObservableGauge("payments.webhooks.deliveries_failed", () => _backlog?.Failed ?? 0,
+            description: "Webhook deliveries parked after their last attempt, waiting for a redelivery.");
+        meter.CreateObservableGauge("payments.webhooks.oldest_pending_seconds", () => _backlog?.OldestPendingSeconds ?? 0, unit: "s",
+            description: "Age of the oldest webhook delivery still waiting.");
+    }
+
+    /// <summary>The latest figures; null until measured once.</summary>
+    public SlotLag? Lag => _lag;
+
+    public DeliveryBacklog? Backlog => _backlog;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.MonitorInterval, _clock);
+        do
+        {
+            try
+            {
+                await MeasureAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException e) when (!stoppingToken.IsCancellationRequested)
+            {
+                Log.MonitorFailed(_logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public async Task MeasureAsync(CancellationToken cancellationToken = default)
+    {
+        var lag = await _slots.ReadLagAsync(_options.SlotName, cancellationToken).ConfigureAwait(false);
+        var backlog = await _deliveries.ReadBacklogAsync(cancellationToken).ConfigureAwait(false);
+        _lag = lag;
+        _backlog = backlog;
+        if (lag is null)
+        {
+            if (_options.Enabled)
+            {
+                Log.SlotMissing(_logger, _options.SlotName, backlog.Pending, backlog.Failed);
+            }
+
+            return;
+        }
+
+        Log.OutboxStatus(
+            _logger, _options.SlotName, lag.Active, lag.WalStatus, lag.LagBytes, lag.LagSeconds, lag.RetainedBytes,
+            backlog.Pending, backlog.Failed, backlog.OldestPendingSeconds);
+    }
+}

@@ -1,0 +1,6 @@
+using BenchmarkDotNet.Running;
+using Payments.Benchmarks;
+
+// Pick benchmarks with --filter, a job with --job (short for a quick look, default for figures):
+//   dotnet run -c Release --project perf/Benchmarks -- --filter '*' --job short
+BenchmarkSwitcher.FromAssembly(typeof(BenchmarkConfig).Assembly).Run(args, BenchmarkConfig.Create());

@@ -5,6 +5,10 @@
 # CPU split of every process from /proc; pgbench at the concurrency the service used; a summary;
 # and a stop of everything started here, by PID, whatever happens.
 #
+# What is measured is a commit, not whatever the shared working tree holds at the moment: by
+# default HEAD is exported (git archive) to .data/perf-build/<sha> and built there; SOURCE=<commit>
+# picks another, SOURCE=tree builds the working tree as it is.
+#
 # A profile sets PROFILE RATE DURATION WARMUP LATENCY_MIN LATENCY_MAX PGBENCH_SECONDS and may set
 # RESPOND_ASYNC (1) FINAL_SAMPLE (0.005) FINAL_BOUND (10), each overridable from the environment
 # (e.g. RATE=6000 perf/profiles/peak.sh), then calls run_profile "$@" (extra arguments go to the
@@ -46,12 +50,28 @@ wait_for_url() { # url seconds
   done
 }
 
+prepare_source() {
+  if [[ "${SOURCE:-HEAD}" == tree ]]; then
+    BUILD_ROOT="$ROOT"
+    SOURCE_DESC="working tree at $(git -C "$ROOT" rev-parse --short=12 HEAD)"
+    [[ -z "$(git -C "$ROOT" status --porcelain --untracked-files=no)" ]] || SOURCE_DESC+=" with uncommitted changes"
+    return
+  fi
+  local sha; sha="$(git -C "$ROOT" rev-parse --verify "${SOURCE:-HEAD}^{commit}")"
+  BUILD_ROOT="$ROOT/.data/perf-build/${sha:0:12}"
+  if [[ ! -f "$BUILD_ROOT/PaymentPipeline.sln" ]]; then
+    mkdir -p "$BUILD_ROOT"
+    git -C "$ROOT" archive "$sha" | tar -x -C "$BUILD_ROOT"
+  fi
+  SOURCE_DESC="commit ${sha:0:12} (exported with git archive and built apart from the working tree)"
+}
+
 build_release() {
   local attempt
   for attempt in 1 2 3; do
     # Another engineer's build can hold a file for a moment: retry rather than fail the profile.
-    if dotnet build -c Release -nologo -v quiet "$ROOT/src/Ingress/Ingress.csproj" > "$OUT/build.log" 2>&1 \
-      && dotnet build -c Release -nologo -v quiet "$ROOT/perf/Load/Load.csproj" >> "$OUT/build.log" 2>&1; then
+    if dotnet build -c Release -nologo -v quiet "$BUILD_ROOT/src/Ingress/Ingress.csproj" > "$OUT/build.log" 2>&1 \
+      && dotnet build -c Release -nologo -v quiet "$BUILD_ROOT/perf/Load/Load.csproj" >> "$OUT/build.log" 2>&1; then
       return 0
     fi
     log "build attempt $attempt failed (see $OUT/build.log); retrying"
@@ -80,7 +100,8 @@ run_profile() {
     log "WARNING: raise the hard limit first (as root: ulimit -Hn $(( need * 2 )) or LimitNOFILE in systemd); this run may fail to connect"
   fi
 
-  log "building Release (log: $OUT/build.log)"
+  prepare_source
+  log "building Release from the $SOURCE_DESC (log: $OUT/build.log)"
   build_release
 
   local sim_port svc_port secret key cluster
@@ -99,7 +120,7 @@ run_profile() {
     Simulator__Seed=42 \
     Simulator__Faults__latency_ms__min="$LATENCY_MIN" \
     Simulator__Faults__latency_ms__max="$LATENCY_MAX" \
-    dotnet "$ROOT/src/PspSimulator/bin/Release/net10.0/PspSimulator.dll" > "$OUT/simulator.log" 2>&1 &
+    dotnet "$BUILD_ROOT/src/PspSimulator/bin/Release/net10.0/PspSimulator.dll" > "$OUT/simulator.log" 2>&1 &
   local sim_pid=$!
   STARTED_PIDS+=("$sim_pid")
   wait_for_url "http://127.0.0.1:$sim_port/_sim/health" 60 || { log "the simulator did not start (see $OUT/simulator.log)"; return 1; }
@@ -114,7 +135,7 @@ run_profile() {
     Psp__WebhookSecret="$secret" \
     DemoMerchant__ApiKey="$key" \
     'Logging__LogLevel__Microsoft.AspNetCore=Warning' \
-    dotnet "$ROOT/src/Ingress/bin/Release/net10.0/Payments.Ingress.dll" > "$OUT/service.log" 2>&1 &
+    dotnet "$BUILD_ROOT/src/Ingress/bin/Release/net10.0/Payments.Ingress.dll" > "$OUT/service.log" 2>&1 &
   local svc_pid=$!
   STARTED_PIDS+=("$svc_pid")
   wait_for_url "http://127.0.0.1:$svc_port/readyz" 180 || { log "the service did not become ready (see $OUT/service.log)"; return 1; }
@@ -146,7 +167,7 @@ run_profile() {
   log "load: dotnet perf/Load/bin/Release/net10.0/Payments.Load.dll ${runner_args[*]/$key/<key>} $*"
   local runner_status=0
   # pipefail: the pipeline's status is the runner's (tee does not fail).
-  dotnet "$ROOT/perf/Load/bin/Release/net10.0/Payments.Load.dll" "${runner_args[@]}" "$@" 2>&1 | tee "$OUT/load.txt" || runner_status=$?
+  dotnet "$BUILD_ROOT/perf/Load/bin/Release/net10.0/Payments.Load.dll" "${runner_args[@]}" "$@" 2>&1 | tee "$OUT/load.txt" || runner_status=$?
 
   kill -TERM "$sampler_pid" 2>/dev/null || true
   wait "$sampler_pid" 2>/dev/null || true
@@ -155,29 +176,27 @@ run_profile() {
   (( clients >= 1 )) || clients=1
 
   log "pgbench at the service's peak concurrency against PostgreSQL: $clients clients, ${PGBENCH_SECONDS} s per mode"
-  "$ROOT/perf/pgbench/run.sh" --cluster "$pg_dir" --clients "$clients" --seconds "$PGBENCH_SECONDS" --out "$OUT/pgbench.txt" || log "pgbench failed"
+  "$BUILD_ROOT/perf/pgbench/run.sh" --cluster "$pg_dir" --clients "$clients" --seconds "$PGBENCH_SECONDS" --out "$OUT/pgbench.txt" || log "pgbench failed"
 
   log "stopping everything started here"
   stop_all
 
   if [[ -f "$OUT/load.json" ]]; then
-    summarize "$runner_status" "$clients"
+    summarize "$runner_status" "$clients" "$SOURCE_DESC"
   fi
   log "everything is in $OUT"
   return "$runner_status"
 }
 
-summarize() { # runner_status pgbench_clients
-  python3 - "$OUT" "$1" "$2" <<'PY' | tee "$OUT/summary.txt"
-import json, re, subprocess, sys, os
-out, status, clients = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+summarize() { # runner_status pgbench_clients source_description
+  python3 - "$OUT" "$1" "$2" "$3" <<'PY' | tee "$OUT/summary.txt"
+import json, re, sys, os
+out, status, clients, source = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 report = json.load(open(os.path.join(out, "load.json")))
 load, correctness, machine, settings = report["load"], report["correctness"], report["machine"], report["settings"]
-commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
 ours = load["accepted_per_second"]
 print(f"profile summary ({out})")
-print(f"  started {report['started_at']}, commit {commit}{' + uncommitted changes in the tree' if dirty else ''}")
+print(f"  started {report['started_at']}, measured {source}")
 print(f"  machine {machine['cores']} cores, {machine['memory_gi_b']} GiB, open files soft {machine['open_files_soft']} hard {machine['open_files_hard']}")
 a = load["accept"]; f = load["time_to_final"]
 print(f"  offered {settings['rate']}/s for {settings['duration_seconds']} s (+{settings['warmup_seconds']} s warm-up), respond-async {settings['respond_async']}")

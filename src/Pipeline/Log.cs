@@ -25,8 +25,8 @@ internal static partial class Log
     [LoggerMessage(1101, LogLevel.Error, "Step {Kind} of charge {ChargeId} failed; the charge stays pending for the recovery sweep")]
     public static partial void StepFailed(ILogger logger, string chargeId, Partitioning.WorkKind kind, Exception exception);
 
-    [LoggerMessage(1200, LogLevel.Warning, "A group commit of {Count} intents failed; committing them one by one")]
-    public static partial void IntentBatchRetriedSingly(ILogger logger, int count, Exception exception);
+    [LoggerMessage(1200, LogLevel.Warning, "A group commit of {Count} {Name} failed; committing them one by one")]
+    public static partial void GroupCommitRetriedSingly(ILogger logger, string name, int count, Exception exception);
 
     [LoggerMessage(1300, LogLevel.Warning, "Charge {ChargeId}: PSP outcome unknown ({Reason}); resolving by replay and read")]
     public static partial void OutcomeUnknown(ILogger logger, string chargeId, string reason);

@@ -12,10 +12,11 @@ public sealed class ChargeOptions
 
     /// <summary>
     /// How long a freshly recorded intent is left to the worker it was handed to before the
-    /// recovery sweep may take it (a crash between commit and PSP call, a full channel).
+    /// recovery sweep may take it (a crash between commit and PSP call, a full channel). It is
+    /// also the lease of the first PSP call, so it must exceed a call with its retries.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan RecoveryThreshold { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RecoveryThreshold { get; set; } = TimeSpan.FromSeconds(45);
 
     /// <summary>How long a charge is leased while its PSP call (with retries) may be running.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]

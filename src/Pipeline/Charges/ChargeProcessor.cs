@@ -18,6 +18,7 @@ public sealed partial class ChargeProcessor(
     PspClient psp,
     MerchantStore merchants,
     OutcomeNotifier notifier,
+    TransitionBatcher transitions,
     IOptions<ChargeOptions> chargeOptions,
     IOptions<PspOptions> pspOptions,
     TimeProvider clock,
@@ -34,6 +35,14 @@ public sealed partial class ChargeProcessor(
         if (item.Command is { } command)
         {
             await ExecuteCommandAsync(command, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (item.Fresh is { } fresh)
+        {
+            // Handed over by the ingress right after its commit: nothing can have moved it yet
+            // except a webhook, which the transition's version check would catch.
+            await AttemptAsync(fresh, markAttempt: false, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -69,20 +78,30 @@ public sealed partial class ChargeProcessor(
         }
         else
         {
-            await AttemptAsync(charge, cancellationToken).ConfigureAwait(false);
+            await AttemptAsync(charge, markAttempt: true, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The first call to the PSP for a charge (invariant 2: its intent row is committed).</summary>
-    private async Task AttemptAsync(ChargeRow charge, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first call to the PSP for a charge (invariant 2: its intent row is committed). A
+    /// fresh intent skips counting the attempt in its own commit: the insert already leased it
+    /// for <see cref="ChargeOptions.RecoveryThreshold"/>, longer than a call with its retries,
+    /// and if this process dies mid-call the sweep's attempt replays the same key, which can
+    /// only return what this call did.
+    /// </summary>
+    private async Task AttemptAsync(ChargeRow charge, bool markAttempt, CancellationToken cancellationToken)
     {
-        var version = await store.MarkAttemptAsync(charge.Id, _options.AttemptLease, cancellationToken).ConfigureAwait(false);
-        if (version is null)
+        if (markAttempt)
         {
-            return;
+            var version = await store.MarkAttemptAsync(charge.Id, _options.AttemptLease, cancellationToken).ConfigureAwait(false);
+            if (version is null)
+            {
+                return;
+            }
+
+            charge = charge with { Version = version.Value, AttemptCount = charge.AttemptCount + 1 };
         }
 
-        charge = charge with { Version = version.Value, AttemptCount = charge.AttemptCount + 1 };
         var outcome = await psp.CreatePaymentIntentAsync(RequestFor(charge), cancellationToken).ConfigureAwait(false);
         await ApplyCreateOutcomeAsync(charge, outcome, cancellationToken).ConfigureAwait(false);
     }
@@ -261,9 +280,9 @@ public sealed partial class ChargeProcessor(
             var transition = new ChargeTransition(charge.Id, charge.Status, charge.Version, to, pspReference,
                 Math.Max(authorized, charge.AmountAuthorized), Math.Max(captured, charge.AmountCaptured),
                 failureCode, failureMessage, actor, reason, capturedDelta, fee);
-            if (await store.ApplyAsync(transition, Ids.NewEventId(), cancellationToken).ConfigureAwait(false))
+            if (await transitions.ApplyAsync(transition, cancellationToken).ConfigureAwait(false) is { } json)
             {
-                notifier.Notify(charge.Id);
+                notifier.Notify(charge.Id, json);
                 return;
             }
 

@@ -40,7 +40,7 @@ public sealed class ChargeService(
             {
                 // A full partition is backpressure, not an error: the intent is durable and the
                 // recovery sweep hands it over once the partition has room.
-                pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Advance));
+                pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Advance, Fresh: FreshRow(chargeId, intent)));
                 if (outcome is null)
                 {
                     return new ChargeAnswer.Charge(inserted.ChargeJson!, IsFinal: false, Replayed: false);
@@ -75,11 +75,27 @@ public sealed class ChargeService(
         throw new InvalidOperationException("The intent kept conflicting with rows that then disappeared.");
     }
 
-    private async Task<ChargeAnswer> AnswerAfterWaitAsync(string merchantId, string chargeId, Task outcome, bool replayed, CancellationToken cancellationToken)
+    /// <summary>The row just inserted, as the state machine reads it (version 1, no attempt yet).</summary>
+    private static ChargeRow FreshRow(string chargeId, ChargeIntent intent) => new(
+        chargeId, intent.MerchantId, ChargeStatus.Pending, PendingReason.AwaitingPsp, intent.Amount, intent.Currency, intent.PaymentMethod,
+        intent.Capture, intent.Description, PspReference: null, AmountAuthorized: 0, AmountCaptured: 0, AttemptCount: 0, PspKeySettledAt: null, Version: 1);
+
+    private async Task<ChargeAnswer> AnswerAfterWaitAsync(string merchantId, string chargeId, Task<string?> outcome, bool replayed, CancellationToken cancellationToken)
     {
-        // Read once first: the outcome may have come before we registered (a replay).
+        if (!replayed)
+        {
+            // A new charge was pending when committed; a transition that comes in time carries
+            // its committed JSON, so the answer needs no read.
+            var (notified, committed) = await notifier.WaitAsync(chargeId, outcome, _options.AnswerWait, cancellationToken).ConfigureAwait(false);
+            if (notified && committed is not null)
+            {
+                return new ChargeAnswer.Charge(committed, IsFinal: true, Replayed: false);
+            }
+        }
+
+        // Read once first for a replay: the outcome may have come before we registered.
         var current = await store.FindJsonAsync(merchantId, chargeId, cancellationToken).ConfigureAwait(false);
-        if (current is { Status: ChargeStatus.Pending })
+        if (replayed && current is { Status: ChargeStatus.Pending })
         {
             await notifier.WaitAsync(chargeId, outcome, _options.AnswerWait, cancellationToken).ConfigureAwait(false);
             current = await store.FindJsonAsync(merchantId, chargeId, cancellationToken).ConfigureAwait(false);

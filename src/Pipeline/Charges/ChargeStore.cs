@@ -94,7 +94,7 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
 
     private const string UpdatePending = """
         UPDATE charges
-        SET pending_reason = $2, next_attempt_at = now() + $3::interval,
+        SET pending_reason = $2, next_attempt_at = now() + $3::interval, attempt_count = greatest(attempt_count, 1),
             psp_key_settled_at = coalesce(psp_key_settled_at, $4), updated_at = now(), version = version + 1
         WHERE id = $1 AND status = 'pending'
         RETURNING version
@@ -110,7 +110,7 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
             SET status = $2, pending_reason = NULL, psp_reference = coalesce($3, psp_reference),
                 amount_authorized = $4, amount_captured = $5, failure_code = $6, failure_message = $7,
                 last_event_sequence = last_event_sequence + 1, version = version + 1,
-                next_attempt_at = NULL, updated_at = now()
+                attempt_count = greatest(attempt_count, 1), next_attempt_at = NULL, updated_at = now()
             WHERE id = $1 AND status = $8 AND version = $9
             RETURNING *
         ),
@@ -143,7 +143,7 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
                 ('platform_fee_revenue', -$14::bigint)) AS e(account_id, amount)
             WHERE e.amount <> 0
         )
-        SELECT version
+        SELECT charge_json(moved::charges)::text
         FROM moved
         """;
 
@@ -300,38 +300,61 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?;
     }
 
-    /// <summary>Applies a forward move; false when the row changed since it was read.</summary>
-    public async Task<bool> ApplyAsync(ChargeTransition transition, string eventId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Applies forward moves as one group commit: one transaction, one round trip. Each answer
+    /// is the charge's JSON after its move, or null when that row changed since it was read.
+    /// </summary>
+    public async Task<IReadOnlyList<string?>> ApplyAsync(IReadOnlyList<(ChargeTransition Transition, string EventId)> moves, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(ApplyTransition);
-        AddTransitionParameters(command, transition, eventId);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int;
+        ArgumentNullException.ThrowIfNull(moves);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var (transition, eventId) in moves)
+        {
+            var command = new NpgsqlBatchCommand(ApplyTransition);
+            AddTransitionParameters(command.Parameters, transition, eventId);
+            batch.BatchCommands.Add(command);
+        }
+
+        var answers = new List<string?>(moves.Count);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            do
+            {
+                answers.Add(await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null);
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return answers;
     }
 
     /// <summary>The same move inside a caller's transaction (an operation completing with it).</summary>
     public static async Task<bool> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChargeTransition transition, string eventId, CancellationToken cancellationToken = default)
     {
         await using var command = new NpgsqlCommand(ApplyTransition, connection, transaction);
-        AddTransitionParameters(command, transition, eventId);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is int;
+        AddTransitionParameters(command.Parameters, transition, eventId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string;
     }
 
-    private static void AddTransitionParameters(NpgsqlCommand command, ChargeTransition transition, string eventId)
+    private static void AddTransitionParameters(NpgsqlParameterCollection parameters, ChargeTransition transition, string eventId)
     {
         ArgumentNullException.ThrowIfNull(transition);
-        command.Parameters.AddWithValue(transition.ChargeId);
-        command.Parameters.AddWithValue(transition.ToStatus);
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.PspReference, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.AddWithValue(transition.AmountAuthorized);
-        command.Parameters.AddWithValue(transition.AmountCaptured);
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.FailureCode, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.FailureMessage, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.AddWithValue(transition.FromStatus);
-        command.Parameters.AddWithValue(transition.FromVersion);
-        command.Parameters.AddWithValue(transition.Actor);
-        command.Parameters.AddWithValue(transition.Reason);
-        command.Parameters.AddWithValue(eventId);
-        command.Parameters.AddWithValue(transition.CapturedDelta);
-        command.Parameters.AddWithValue(transition.Fee);
+        parameters.AddWithValue(transition.ChargeId);
+        parameters.AddWithValue(transition.ToStatus);
+        parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.PspReference, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.AddWithValue(transition.AmountAuthorized);
+        parameters.AddWithValue(transition.AmountCaptured);
+        parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.FailureCode, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.FailureMessage, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.AddWithValue(transition.FromStatus);
+        parameters.AddWithValue(transition.FromVersion);
+        parameters.AddWithValue(transition.Actor);
+        parameters.AddWithValue(transition.Reason);
+        parameters.AddWithValue(eventId);
+        parameters.AddWithValue(transition.CapturedDelta);
+        parameters.AddWithValue(transition.Fee);
     }
 }

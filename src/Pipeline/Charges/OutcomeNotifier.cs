@@ -9,36 +9,39 @@ namespace Payments.Pipeline.Charges;
 /// </summary>
 public sealed class OutcomeNotifier
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource> _waiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _waiters = new(StringComparer.Ordinal);
 
-    public Task Register(string chargeId) =>
-        _waiters.GetOrAdd(chargeId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    /// <summary>Completes with the charge's JSON as committed by its next transition (null when not carried).</summary>
+    public Task<string?> Register(string chargeId) =>
+        _waiters.GetOrAdd(chargeId, _ => new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    public void Notify(string chargeId)
+    public void Notify(string chargeId, string? json = null)
     {
         if (_waiters.TryRemove(chargeId, out var waiter))
         {
-            waiter.TrySetResult();
+            waiter.TrySetResult(json);
         }
     }
 
-    /// <summary>Waits for <paramref name="registration"/> up to <paramref name="timeout"/>; forgets it on timeout.</summary>
-    public async Task<bool> WaitAsync(string chargeId, Task registration, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Waits for <paramref name="registration"/> up to <paramref name="timeout"/>: the committed
+    /// JSON if a transition carried it, else null (timed out, or nothing carried); forgets it on timeout.
+    /// </summary>
+    public async Task<(bool Notified, string? Json)> WaitAsync(string chargeId, Task<string?> registration, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(registration);
         try
         {
-            await registration.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return true;
+            return (true, await registration.WaitAsync(timeout, cancellationToken).ConfigureAwait(false));
         }
         catch (TimeoutException)
         {
             if (_waiters.TryGetValue(chargeId, out var waiter) && waiter.Task == registration)
             {
-                _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(chargeId, waiter));
+                _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<string?>>(chargeId, waiter));
             }
 
-            return false;
+            return (false, null);
         }
     }
 }

@@ -56,8 +56,12 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<PspWebhookStore>();
         services.AddSingleton<PspWebhookHandler>();
 
+        // Batchers before the pool: hosted services stop in reverse order, so the pool's last
+        // steps can still commit their transitions while it drains.
         services.AddSingleton<IntentBatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<IntentBatcher>());
+        services.AddSingleton<TransitionBatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<TransitionBatcher>());
         services.AddSingleton<PartitionedWorkerPool>();
         services.AddHostedService(sp => sp.GetRequiredService<PartitionedWorkerPool>());
         services.AddSingleton<RecoverySweepWorker>();

@@ -1,9 +1,13 @@
+using Payments.Pipeline.Charges;
 using Payments.Pipeline.Operations;
 
 namespace Payments.Pipeline.Partitioning;
 
-/// <summary>What a partition runs: a step for one charge, keyed by the charge's id.</summary>
-public sealed record WorkItem(string ChargeId, WorkKind Kind, ChargeCommand? Command = null);
+/// <summary>
+/// What a partition runs: a step for one charge, keyed by the charge's id. A freshly recorded
+/// charge travels with its row (<see cref="Fresh"/>), so its first attempt needs no read.
+/// </summary>
+public sealed record WorkItem(string ChargeId, WorkKind Kind, ChargeCommand? Command = null, ChargeRow? Fresh = null);
 
 public enum WorkKind
 {

@@ -29,6 +29,7 @@ public sealed class CrashRecoveryTests(CrashFixture service) : IClassFixture<Cra
             ["Pipeline__ConcurrencyPerPartition"] = "2",
             ["Pipeline__ChannelCapacity"] = "4",
             ["Charges__AttemptLease"] = "00:00:05",
+            ["Charges__RecoveryThreshold"] = "00:00:03",
         }))
         {
             using var client = new HttpClient { BaseAddress = new Uri(first.Url) };

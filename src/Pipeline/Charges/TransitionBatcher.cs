@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Payments.Pipeline.Observability;
+using Payments.Pipeline.Storage;
+
+namespace Payments.Pipeline.Charges;
+
+/// <summary>
+/// Commits charge transitions by group commit: at the seed's peak thousands of PSP answers
+/// arrive each second, and one commit per answer would be the wall. Each move still commits
+/// atomically with its audit row, event and journal; only the transaction is shared.
+/// </summary>
+public sealed class TransitionBatcher : BackgroundService
+{
+    private readonly GroupCommitter<(ChargeTransition Transition, string EventId), string?> _committer;
+
+    public TransitionBatcher(ChargeStore store, IOptions<ChargeOptions> options, PaymentsMetrics metrics, ILogger<TransitionBatcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        var settings = options.Value;
+        _committer = new(
+            "transitions", settings.IntentQueueCapacity, settings.MaxIntentBatch, settings.IntentWriters,
+            store.ApplyAsync, metrics.Meter, logger);
+    }
+
+    /// <summary>The charge's JSON after the move, or null when the row changed since it was read.</summary>
+    public async Task<string?> ApplyAsync(ChargeTransition transition, CancellationToken cancellationToken = default)
+    {
+        // Waiting for room rather than failing: this is a worker that already has the PSP's
+        // answer in hand, and the answer must be recorded.
+        while (true)
+        {
+            var submitted = _committer.TrySubmit((transition, Ids.NewEventId()));
+            if (submitted is not null)
+            {
+                return await submitted.ConfigureAwait(false);
+            }
+
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _committer.RunAsync();
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _committer.Complete();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Payments.Pipeline.Storage;
+
+/// <summary>
+/// Group commit: items submitted together share one transaction, so the cost of a durable
+/// commit (the first wall on these machines) is shared. No timer: while one batch commits,
+/// the next one gathers, so a lone item is committed at once and a crowd in batches. Each
+/// submitter is answered only after the transaction holding its own item committed. If a
+/// batch fails (one bad row, a deadlock between two batches), it was rolled back as a whole
+/// and each item is retried in a transaction of its own, so one item never fails its neighbours.
+/// </summary>
+public sealed partial class GroupCommitter<TItem, TResult>
+{
+    private readonly Channel<(TItem Item, TaskCompletionSource<TResult> Done)> _queue;
+    private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _commit;
+    private readonly int _maxBatch;
+    private readonly int _writers;
+    private readonly string _name;
+    private readonly Histogram<long> _batchSize;
+    private readonly ILogger _logger;
+
+    public GroupCommitter(
+        string name, int capacity, int maxBatch, int writers,
+        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> commit, Meter meter, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        _name = name;
+        _maxBatch = maxBatch;
+        _writers = writers;
+        _commit = commit;
+        _logger = logger;
+
+        // Bounded: when the database cannot keep up, submitters are refused (and say so)
+        // instead of piling up in memory. Many request or worker threads write; `writers` loops read.
+        _queue = Channel.CreateBounded<(TItem, TaskCompletionSource<TResult>)>(new BoundedChannelOptions(capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = writers == 1,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+        _batchSize = meter.CreateHistogram<long>(
+            $"payments.{name}.batch_size", description: $"Items per group commit of {name}.",
+            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+    }
+
+    /// <summary>The committed result, or null when the queue is full (nothing will be written).</summary>
+    public Task<TResult>? TrySubmit(TItem item)
+    {
+        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _queue.Writer.TryWrite((item, done)) ? done.Task : null;
+    }
+
+    /// <summary>Runs the commit loops until <see cref="Complete"/> and the queue is drained.</summary>
+    public Task RunAsync() => Task.WhenAll(Enumerable.Range(0, _writers).Select(_ => WriteLoopAsync()));
+
+    /// <summary>Refuses new items; what is queued is still committed and answered.</summary>
+    public void Complete() => _queue.Writer.TryComplete();
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<(TItem Item, TaskCompletionSource<TResult> Done)>(_maxBatch);
+
+        // Not bound to a stopping token: a queued item is committed and answered even during
+        // shutdown (the channel completes, the loop drains what is left and ends).
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < _maxBatch && reader.TryRead(out var entry))
+            {
+                batch.Add(entry);
+            }
+
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<(TItem Item, TaskCompletionSource<TResult> Done)> batch)
+    {
+        _batchSize.Record(batch.Count);
+        try
+        {
+            var results = await _commit([.. batch.Select(b => b.Item)], CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Done.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException && batch.Count > 1)
+        {
+            Log.GroupCommitRetriedSingly(_logger, _name, batch.Count, e);
+            foreach (var entry in batch)
+            {
+                await CommitAsync([entry]).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var entry in batch)
+            {
+                entry.Done.TrySetException(e);
+            }
+        }
+    }
+}

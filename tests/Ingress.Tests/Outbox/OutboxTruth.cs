@@ -57,6 +57,18 @@ internal static class OutboxTruth
         }
     }
 
+    /// <summary>Polls until the receiver's endpoint has answered 200 to every expected event.</summary>
+    public static Task WaitForDeliveredAsync(WebhookReceiver receiver, string endpoint, IReadOnlyList<OutboxEvent> expected, TimeSpan timeout)
+    {
+        int Delivered()
+        {
+            var got = receiver.Arrivals(endpoint).Where(a => a.Answered == WebhookReceiver.Answer.Ok).Select(a => a.EventId).ToHashSet(StringComparer.Ordinal);
+            return expected.Count(e => got.Contains(e.EventId));
+        }
+
+        return WaitUntilAsync(() => Task.FromResult(Delivered() == expected.Count), timeout, () => $"{Delivered()} of {expected.Count} events delivered to {endpoint}");
+    }
+
     /// <summary>Creates charges with at most <paramref name="parallelism"/> requests in flight; returns how many were accepted.</summary>
     public static async Task<int> CreateChargesAsync(HttpClient merchant, int count, int parallelism, CancellationToken cancellationToken = default)
     {
@@ -89,8 +101,8 @@ internal static class OutboxTruth
     {
         Assert.All(arrivals, a => Assert.True(a.SignatureValid, $"arrival {a.Number} ({a.EventId}) at {a.Endpoint} has a bad signature"));
         var byId = expected.ToDictionary(e => e.EventId, StringComparer.Ordinal);
-        var delivered = arrivals.Where(a => a.Answered == WebhookReceiver.Answer.Ok).ToList();
-        var missing = expected.Where(e => !delivered.Any(a => a.EventId == e.EventId)).Select(e => e.EventId).ToList();
+        var delivered = arrivals.Where(a => a.Answered == WebhookReceiver.Answer.Ok).Select(a => a.EventId).ToHashSet(StringComparer.Ordinal);
+        var missing = expected.Where(e => !delivered.Contains(e.EventId)).Select(e => e.EventId).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} of {expected.Count} events never delivered, e.g. {string.Join(", ", missing.Take(5))}");
 
         var payloads = new Dictionary<string, string>(StringComparer.Ordinal);

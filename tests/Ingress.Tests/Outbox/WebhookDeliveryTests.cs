@@ -17,10 +17,7 @@ public sealed class WebhookDeliveryTests(OutboxFixture service) : IClassFixture<
             TimeSpan.FromSeconds(90), () => "every charge final");
         var expected = await OutboxTruth.EventsAsync(service.Database, OutboxTruth.MerchantId);
         Assert.Equal(4_000, expected.Count);
-        var expectedIds = expected.Select(e => e.EventId).ToHashSet(StringComparer.Ordinal);
-        await OutboxTruth.WaitUntilAsync(
-            () => Task.FromResult(receiver.Arrivals("bulk").Where(a => a.Answered == WebhookReceiver.Answer.Ok).Select(a => a.EventId!).ToHashSet().IsSupersetOf(expectedIds)),
-            TimeSpan.FromSeconds(60), () => $"{receiver.Arrivals("bulk").Select(a => a.EventId).Distinct().Count()} of {expected.Count} events delivered");
+        await OutboxTruth.WaitForDeliveredAsync(receiver, "bulk", expected, TimeSpan.FromSeconds(60));
         OutboxTruth.AssertReceivedExactly(receiver.Arrivals("bulk"), expected);
     }
 }

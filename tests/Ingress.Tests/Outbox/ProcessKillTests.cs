@@ -1,0 +1,61 @@
+using System.Net.Http.Headers;
+using Payments.Ingress.Tests.Support;
+
+namespace Payments.Ingress.Tests.Outbox;
+
+/// <summary>The first service runs as a child process, so it can be killed hard mid-stream.</summary>
+public sealed class OutboxCrashFixture : OutboxFixture
+{
+    protected override bool StartServiceOnInitialize => false;
+}
+
+[Collection(OutboxTestGroup.Name)]
+public sealed class ProcessKillTests(OutboxCrashFixture service) : IClassFixture<OutboxCrashFixture>
+{
+    [Fact]
+    public async Task Service_process_killed_hard_mid_stream_then_started_again_delivers_every_event_with_repeats_only_by_id()
+    {
+        var receiver = service.Receiver;
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Payments"] = service.Database.ConnectionString,
+            ["Psp__BaseUrl"] = service.SimulatorUrl,
+            ["Psp__ApiKey"] = "sk_test_sim",
+            ["Psp__WebhookSecret"] = ServiceFixture.WebhookSecret,
+            ["DemoMerchant__ApiKey"] = ServiceFixture.MerchantKey,
+            // Charges whose PSP call the kill interrupted come back after this lease.
+            ["Charges__AttemptLease"] = "00:00:03",
+            ["Charges__RecoveryThreshold"] = "00:00:02",
+            ["Charges__SweepInterval"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in service.OutboxSettings)
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using (var first = await ServiceProcess.StartAsync(environment))
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(first.Url), Timeout = TimeSpan.FromSeconds(30) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceFixture.MerchantKey);
+            await OutboxTruth.RegisterAsync(client, receiver, "crash");
+
+            var writing = OutboxTruth.CreateChargesAsync(client, 400, parallelism: 16);
+            await OutboxTruth.WaitUntilAsync(() => Task.FromResult(receiver.Arrivals("crash").Count >= 40), TimeSpan.FromSeconds(30), () => "the first deliveries");
+            first.KillHard();
+            await writing;
+        }
+
+        var pendingAtKill = await service.Database.ScalarAsync<long>("SELECT count(*) FROM charges WHERE status = 'pending'");
+        var notYetDelivered = (await OutboxTruth.EventsAsync(service.Database, OutboxTruth.MerchantId)).Count - receiver.Arrivals("crash").Select(a => a.EventId).Distinct().Count();
+        Assert.True(pendingAtKill > 0 || notYetDelivered > 0, "everything was done before the kill; the test killed nothing mid-stream");
+
+        await service.StartServiceAsync();
+
+        await OutboxTruth.WaitUntilAsync(
+            async () => await service.Database.ScalarAsync<long>("SELECT count(*) FROM charges WHERE status = 'pending'") == 0,
+            TimeSpan.FromSeconds(60), () => "every charge final");
+        var expected = await OutboxTruth.EventsAsync(service.Database, OutboxTruth.MerchantId);
+        await OutboxTruth.WaitForDeliveredAsync(receiver, "crash", expected, TimeSpan.FromSeconds(60));
+        OutboxTruth.AssertReceivedExactly(receiver.Arrivals("crash"), expected);
+    }
+}

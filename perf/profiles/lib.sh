@@ -197,7 +197,7 @@ load, correctness, machine, settings = report["load"], report["correctness"], re
 ours = load["accepted_per_second"]
 print(f"profile summary ({out})")
 print(f"  started {report['started_at']}, measured {source}")
-print(f"  machine {machine['cores']} cores, {machine['memory_gi_b']} GiB, open files soft {machine['open_files_soft']} hard {machine['open_files_hard']}")
+print(f"  machine {machine['cores']} cores, {machine['memory_gib']} GiB, open files soft {machine['open_files_soft']} hard {machine['open_files_hard']}")
 a = load["accept"]; f = load["time_to_final"]
 print(f"  offered {settings['rate']}/s for {settings['duration_seconds']} s (+{settings['warmup_seconds']} s warm-up), respond-async {settings['respond_async']}")
 print(f"  achieved {load['achieved_arrival_rate']:.0f} arrivals/s, {ours:.0f} accepted charges/s")
@@ -205,7 +205,7 @@ print(f"  accept ms p50 {a['p50']:.1f} p90 {a['p90']:.1f} p99 {a['p99']:.1f} p99
 print(f"  final ms  p50 {f['p50']:.0f} p90 {f['p90']:.0f} p99 {f['p99']:.0f} p99.9 {f['p999']:.0f} max {f['max']:.0f} (n={f['count']})")
 print(f"  max in flight {load['max_in_flight']}")
 print("  cpu: " + ", ".join(f"{c['name']} {c['cores']:.2f} cores ({c['percent_of_machine']:.0f} %)" for c in load["cpu_split"]))
-rss = [s["rss_mi_b"].get("service") for s in load["timeline"] if s["rss_mi_b"].get("service")]
+rss = [s["rss_mib"].get("service") for s in load["timeline"] if s["rss_mib"].get("service")]
 if rss:
     print(f"  service RSS MiB: first {rss[0]:.0f}, last {rss[-1]:.0f}, max {max(rss):.0f}")
 print(f"  double charges: {correctness['double_charges']}, lost: {correctness['lost']}, all final within {settings['final_bound_seconds']} s: {correctness['all_final_within_bound']} ({correctness['seconds_to_all_final']}), captured ours {correctness['our_captured']} vs PSP {correctness['psp_captured']}")

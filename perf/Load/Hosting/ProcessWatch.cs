@@ -51,7 +51,7 @@ internal sealed class ProcessWatch
                 ticks += OwnTicks(descendant, includeReaped: false);
             }
 
-            usage.Add(new ProcessUsage(name, ticks / TicksPerSecond, RssMiB(pid)));
+            usage.Add(new ProcessUsage(name, ticks / TicksPerSecond, RssMib(pid)));
         }
 
         return usage;
@@ -131,7 +131,7 @@ internal sealed class ProcessWatch
         }
     }
 
-    private static double RssMiB(int pid)
+    private static double RssMib(int pid)
     {
         try
         {

@@ -15,4 +15,4 @@ internal sealed record TimelineSample(
     long MaxInFlight,
     long Polling,
     Dictionary<string, double> CpuPercent,
-    Dictionary<string, double> RssMiB);
+    Dictionary<string, double> RssMib);

@@ -1,7 +1,7 @@
 namespace Payments.Load.Reporting;
 
 /// <summary>Where the figures were taken: they mean nothing without the machine.</summary>
-internal sealed record MachineInfo(int Cores, double MemoryGiB, string Os, string Runtime, long? OpenFilesSoft, long? OpenFilesHard)
+internal sealed record MachineInfo(int Cores, double MemoryGib, string Os, string Runtime, long? OpenFilesSoft, long? OpenFilesHard)
 {
     public static MachineInfo Current((long Soft, long Hard)? openFiles) => new(
         Environment.ProcessorCount,

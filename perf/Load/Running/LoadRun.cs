@@ -143,7 +143,7 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, RunL
                     Interlocked.Exchange(ref _maxInFlightThisSecond, Volatile.Read(ref _inFlight)),
                     Volatile.Read(ref _polling),
                     usage.Zip(previous).ToDictionary(u => u.First.Name, u => Math.Round((u.First.CpuSeconds - u.Second.CpuSeconds) * 100 / (now - previousAt)), StringComparer.Ordinal),
-                    usage.ToDictionary(u => u.Name, u => u.RssMiB, StringComparer.Ordinal));
+                    usage.ToDictionary(u => u.Name, u => u.RssMib, StringComparer.Ordinal));
                 previous = usage;
                 previousAt = now;
                 _timeline.Add(sample);

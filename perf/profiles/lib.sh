@@ -6,8 +6,9 @@
 # and a stop of everything started here, by PID, whatever happens.
 #
 # What is measured is a commit, not whatever the shared working tree holds at the moment: by
-# default HEAD is exported (git archive) to .data/perf-build/<sha> and built there; SOURCE=<commit>
-# picks another, SOURCE=tree builds the working tree as it is.
+# default HEAD is exported (git archive) to $PERF_BUILD_ROOT/<sha> (/var/tmp/payments-perf-build,
+# outside the clone so that no tool scanning the clone finds a second copy of a project) and built
+# there; SOURCE=<commit> picks another, SOURCE=tree builds the working tree as it is.
 #
 # A profile sets PROFILE RATE DURATION WARMUP LATENCY_MIN LATENCY_MAX PGBENCH_SECONDS and may set
 # RESPOND_ASYNC (1) FINAL_SAMPLE (0.005) FINAL_BOUND (10), each overridable from the environment
@@ -58,7 +59,7 @@ prepare_source() {
     return
   fi
   local sha; sha="$(git -C "$ROOT" rev-parse --verify "${SOURCE:-HEAD}^{commit}")"
-  BUILD_ROOT="$ROOT/.data/perf-build/${sha:0:12}"
+  BUILD_ROOT="${PERF_BUILD_ROOT:-/var/tmp/payments-perf-build}/${sha:0:12}"
   if [[ ! -f "$BUILD_ROOT/PaymentPipeline.sln" ]]; then
     mkdir -p "$BUILD_ROOT"
     git -C "$ROOT" archive "$sha" | tar -x -C "$BUILD_ROOT"

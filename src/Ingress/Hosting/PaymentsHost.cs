@@ -47,6 +47,10 @@ public static class PaymentsHost
         });
 
         var app = builder.Build();
+
+        // Listening starts now, not at the first scrape: measurements made before a listener
+        // exists are lost.
+        app.Services.GetRequiredService<PrometheusExporter>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOperations();

@@ -261,6 +261,11 @@ public sealed partial class ChargeProcessor
 
             if (await operations.FinishOperationAsync(step.Id, succeeded, failureCode, failureMessage, transition, cancellationToken).ConfigureAwait(false))
             {
+                if (transition is not null)
+                {
+                    metrics.Transitioned(transition.ToStatus, transition.Actor);
+                }
+
                 notifier.Notify(charge.Id);
                 return;
             }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Pipeline.Merchants;
+using Payments.Pipeline.Observability;
 using Payments.Pipeline.Operations;
 using Payments.Pipeline.Partitioning;
 using Payments.Pipeline.Psp;
@@ -19,6 +20,7 @@ public sealed partial class ChargeProcessor(
     MerchantStore merchants,
     OutcomeNotifier notifier,
     TransitionBatcher transitions,
+    ChargeMetrics metrics,
     IOptions<ChargeOptions> chargeOptions,
     IOptions<PspOptions> pspOptions,
     TimeProvider clock,
@@ -282,6 +284,7 @@ public sealed partial class ChargeProcessor(
                 failureCode, failureMessage, actor, reason, capturedDelta, fee);
             if (await transitions.ApplyAsync(transition, cancellationToken).ConfigureAwait(false) is { } json)
             {
+                metrics.Transitioned(to, actor);
                 notifier.Notify(charge.Id, json);
                 return;
             }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Payments.Pipeline.Observability;
 using Payments.Pipeline.Operations;
 using Payments.Pipeline.Partitioning;
 
@@ -17,6 +18,7 @@ public sealed partial class RecoverySweepWorker(
     ChargeStore store,
     OperationStore operations,
     PartitionedWorkerPool pool,
+    ChargeMetrics metrics,
     IOptions<ChargeOptions> options,
     ILogger<RecoverySweepWorker> logger) : BackgroundService
 {
@@ -30,6 +32,7 @@ public sealed partial class RecoverySweepWorker(
             try
             {
                 await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
+                await metrics.RefreshPendingAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (NpgsqlException e)
             {

@@ -22,6 +22,7 @@ public static class PipelineServiceCollectionExtensions
     {
         services.AddMetrics();
         services.AddSingleton<PaymentsMetrics>();
+        services.AddSingleton<ChargeMetrics>();
         services.AddSingleton<Readiness>();
         services.AddSingleton(TimeProvider.System);
         services.AddPaymentsStorage(configuration);

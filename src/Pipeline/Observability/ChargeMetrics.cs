@@ -1,0 +1,49 @@
+using System.Diagnostics.Metrics;
+using Npgsql;
+
+namespace Payments.Pipeline.Observability;
+
+/// <summary>
+/// What an operator watches first: charges moving (by status and actor), and how old the
+/// oldest pending charge is. A growing age means charges are stuck (PSP down, workers dead):
+/// the contract promises a final state within 2 minutes.
+/// </summary>
+public sealed class ChargeMetrics
+{
+    private const string SelectOldestPending = """
+        SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8, count(*)
+        FROM charges
+        WHERE status = 'pending'
+        """;
+
+    private readonly Counter<long> _transitions;
+    private readonly NpgsqlDataSource _dataSource;
+    private double _oldestPendingSeconds;
+    private long _pending;
+
+    public ChargeMetrics(PaymentsMetrics metrics, NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        _dataSource = dataSource;
+        _transitions = metrics.Meter.CreateCounter<long>("payments.charges.transitions", description: "Charge state changes, by target status and actor.");
+        metrics.Meter.CreateObservableGauge("payments.charges.pending.oldest_age", () => Volatile.Read(ref _oldestPendingSeconds), "s",
+            "Age of the oldest pending charge, as of the last recovery sweep.");
+        metrics.Meter.CreateObservableGauge("payments.charges.pending", () => Interlocked.Read(ref _pending),
+            description: "Pending charges, as of the last recovery sweep.");
+    }
+
+    public void Transitioned(string status, string actor) =>
+        _transitions.Add(1, new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("actor", actor));
+
+    /// <summary>Refreshes the pending gauges; run by the sweep, so a scrape never queries the database.</summary>
+    public async Task RefreshPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(SelectOldestPending);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Volatile.Write(ref _oldestPendingSeconds, reader.GetDouble(0));
+            Interlocked.Exchange(ref _pending, reader.GetInt64(1));
+        }
+    }
+}

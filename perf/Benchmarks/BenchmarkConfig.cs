@@ -7,6 +7,5 @@ namespace Payments.Benchmarks;
 internal static class BenchmarkConfig
 {
     public static IConfig Create() => ManualConfig.Create(DefaultConfig.Instance)
-        .AddDiagnoser(MemoryDiagnoser.Default)
-        .WithOptions(ConfigOptions.JoinSummary);
+        .AddDiagnoser(MemoryDiagnoser.Default);
 }

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using Payments.Ingress.Tests.Support;
+
+namespace Payments.Ingress.Tests.Operations;
+
+public sealed partial class HealthAndMetricsTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    [Fact]
+    public async Task Health_and_readiness_answer_200_once_migrated_and_running()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(service.ServiceUrl) };
+
+        using var health = await client.GetAsync("/healthz");
+        using var ready = await client.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_are_valid_prometheus_text_with_the_pipeline_instruments()
+    {
+        using var charge = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(321));
+        using var client = new HttpClient { BaseAddress = new Uri(service.ServiceUrl) };
+
+        using var response = await client.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("payments_psp_calls_total{operation=\"create\",outcome=\"completed\"}", text, StringComparison.Ordinal);
+        Assert.Contains("payments_charges_transitions_total", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE payments_psp_call_duration_seconds histogram", text, StringComparison.Ordinal);
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
+            {
+                Assert.True(declared.Add(line.Split(' ')[2]), $"metric declared twice: {line}");
+                continue;
+            }
+
+            if (!line.StartsWith('#'))
+            {
+                Assert.Matches(SampleLine(), line);
+            }
+        }
+
+        await AssertPromtoolAcceptsAsync(text);
+    }
+
+    /// <summary>Prometheus's own checker, when the machine has it (Debian package prometheus).</summary>
+    private static async Task AssertPromtoolAcceptsAsync(string text)
+    {
+        if (!File.Exists("/usr/bin/promtool"))
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("/usr/bin/promtool") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("check");
+        start.ArgumentList.Add("metrics");
+        using var promtool = Process.Start(start)!;
+        await promtool.StandardInput.WriteAsync(text);
+        promtool.StandardInput.Close();
+        var errors = await promtool.StandardError.ReadToEndAsync();
+        await promtool.WaitForExitAsync();
+        Assert.True(promtool.ExitCode == 0, errors);
+    }
+
+    [GeneratedRegex("""^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (?:[-+0-9.eE]+|\+Inf|NaN)$""")]
+    private static partial Regex SampleLine();
+}

@@ -6,7 +6,8 @@ namespace Payments.Load.Hosting;
 /// Where the CPU goes, from <c>/proc</c>: for each watched process its user and system time,
 /// the time of its reaped children (PostgreSQL's ended backends) and of its live descendants
 /// (the running backends), so "postgres" is the whole cluster under its postmaster. The runner
-/// watches itself as "runner". Linux only; elsewhere nothing is watched.
+/// watches itself as "runner", and "machine" is every process's busy time from <c>/proc/stat</c>:
+/// on a shared machine the difference is what others took. Linux only; elsewhere nothing is watched.
 /// </summary>
 internal sealed class ProcessWatch
 {
@@ -32,6 +33,8 @@ internal sealed class ProcessWatch
         _watched = watched;
     }
 
+    public const string Machine = "machine";
+
     public static bool Supported => Directory.Exists("/proc/self");
 
     public IReadOnlyList<ProcessUsage> Sample()
@@ -54,7 +57,24 @@ internal sealed class ProcessWatch
             usage.Add(new ProcessUsage(name, ticks / TicksPerSecond, RssMib(pid)));
         }
 
+        usage.Add(new ProcessUsage(Machine, MachineBusyTicks() / TicksPerSecond, 0));
         return usage;
+    }
+
+    /// <summary>All CPUs' time in user, nice, system, irq, softirq and steal: everything but idle and I/O wait.</summary>
+    private static long MachineBusyTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long busy = 0;
+        for (var i = 1; i < Math.Min(fields.Length, 9); i++)
+        {
+            if (i is not 4 and not 5)
+            {
+                busy += long.Parse(fields[i], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return busy;
     }
 
     private static Dictionary<int, List<int>> ReadParents()

@@ -170,11 +170,19 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, RunL
             return [];
         }
 
-        return [.. end.Zip(start).Select(u =>
+        var shares = end.Zip(start).Select(u => Share(u.First.Name, u.First.CpuSeconds - u.Second.CpuSeconds)).ToList();
+
+        // What the machine did beyond the watched processes: other engineers' builds and tests on a shared machine.
+        var machine = shares.Find(s => s.Name == ProcessWatch.Machine);
+        if (machine is not null)
         {
-            var cpu = u.First.CpuSeconds - u.Second.CpuSeconds;
-            return new CpuShare(u.First.Name, Math.Round(cpu, 2), Math.Round(cpu / seconds, 2), Math.Round(cpu * 100 / seconds / Environment.ProcessorCount, 1));
-        })];
+            shares.Add(Share("others", Math.Max(0, machine.CpuSeconds - shares.Where(s => s != machine).Sum(s => s.CpuSeconds))));
+        }
+
+        return shares;
+
+        CpuShare Share(string name, double cpu) =>
+            new(name, Math.Round(cpu, 2), Math.Round(cpu / seconds, 2), Math.Round(cpu * 100 / seconds / Environment.ProcessorCount, 1));
     }
 
     private static void RaiseMax(ref long max, long value)

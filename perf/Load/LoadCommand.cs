@@ -33,18 +33,23 @@ internal static class LoadCommand
             url, key, simulator, rate, duration, warmup, respondAsync, retries, duplicates, declines, sample, poll, bound, grace, timeout, connections, seed, watch, json,
         };
 
-        command.Validators.Add(result =>
+        command.SetAction(async (result, cancellationToken) =>
         {
-            foreach (var problem in Problems(
-                ToUri(result.GetValue(url)), ToUri(result.GetValue(simulator)), result.GetValue(simulator) is not null, result.GetValue(rate), result.GetValue(duration), result.GetValue(warmup),
-                result.GetValue(retries) + result.GetValue(duplicates), result.GetValue(declines), result.GetValue(sample)))
+            // Checked here rather than in a parse validator, where defaults are not applied yet.
+            var problems = Problems(
+                ToUri(result.GetValue(url)), ToUri(result.GetValue(simulator)), result.GetValue(simulator) is not null, result.GetValue(rate),
+                result.GetValue(duration), result.GetValue(warmup), result.GetValue(retries) + result.GetValue(duplicates),
+                result.GetValue(declines), result.GetValue(sample)).ToList();
+            if (problems.Count > 0)
             {
-                result.AddError(problem);
-            }
-        });
+                foreach (var problem in problems)
+                {
+                    await Console.Error.WriteLineAsync(problem);
+                }
 
-        command.SetAction((result, cancellationToken) =>
-        {
+                return 2;
+            }
+
             var started = DateTimeOffset.UtcNow;
             var runId = string.Create(CultureInfo.InvariantCulture, $"load-{started:yyyyMMddHHmmss}-{Random.Shared.Next(0x10000):x4}");
             var options = new LoadOptions(
@@ -68,7 +73,7 @@ internal static class LoadCommand
                 result.GetValue(json),
                 result.GetValue(watch) ?? [],
                 runId);
-            return run(options, cancellationToken);
+            return await run(options, cancellationToken);
         });
         return command;
     }

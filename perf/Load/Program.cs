@@ -39,7 +39,17 @@ static async Task<int> RunAsync(LoadOptions options, CancellationToken cancellat
         $"run {options.RunId}: {options.Rate}/s for {options.WarmupSeconds} s warm-up + {options.DurationSeconds} s to {options.ServiceUrl}{(options.RespondAsync ? " with Prefer: respond-async" : "")}; retries {options.RetryShare:P1}, concurrent duplicates {options.DuplicateShare:P1}"));
     var ledger = new RunLedger();
     var run = new LoadRun(options, http, ledger, new ProcessWatch(options.Watch));
-    var load = await run.RunAsync(cancellationToken);
+    LoadResult load;
+    try
+    {
+        load = await run.RunAsync(cancellationToken);
+    }
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    {
+        await Console.Error.WriteLineAsync("Cancelled: no figures and no correctness verdict for a cut-short run.");
+        return 130;
+    }
+
     var sinceSendingEnded = Stopwatch.StartNew();
     ConsoleReport.WriteLoad(load, options);
 

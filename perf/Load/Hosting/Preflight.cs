@@ -50,10 +50,17 @@ internal static class Preflight
 
         if (options.SimulatorUrl is not null)
         {
-            using var response = await http.GetAsync(new Uri(options.SimulatorUrl, "/_sim/health"), cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            try
             {
-                return $"The simulator at {options.SimulatorUrl} does not answer /_sim/health.";
+                using var response = await http.GetAsync(new Uri(options.SimulatorUrl, "/_sim/health"), cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return $"The simulator at {options.SimulatorUrl} answers /_sim/health with {(int)response.StatusCode}.";
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                return $"The simulator at {options.SimulatorUrl} cannot be reached: {e.Message}";
             }
         }
 

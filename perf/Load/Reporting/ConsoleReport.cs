@@ -61,7 +61,7 @@ internal static class ConsoleReport
         var finalLine = result.SecondsToAllFinal is { } s
             ? $"all final {s:F1} s after the last send (bound {options.FinalBoundSeconds} s): {(result.AllFinalWithinBound ? "yes" : "NO")}"
             : $"NOT all final: {result.PendingAtEnd} still pending {options.FinalBoundSeconds + options.FinalGraceSeconds} s after the last send";
-        Line($"  {finalLine}; pending at the bound: {result.PendingAtBound}");
+        Line($"  {finalLine}; pending at the first check after the bound ({result.PendingCheckedAtSeconds?.ToString("F1", CultureInfo.InvariantCulture) ?? "-"} s): {result.PendingAtBound}");
         if (result.PspCaptured is { } psp)
         {
             Line($"  captured total: ours {result.OurCaptured}, PSP's {psp}: {(psp == result.OurCaptured ? "equal" : "DIFFERENT")}; charges whose captured amount differs: {result.ChargesWithCapturedMismatch}");

@@ -40,6 +40,9 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, RunL
     private long _polling;
     private long _sampledNotFinal;
 
+    /// <summary>When the last arrival was started (a <see cref="Stopwatch"/> timestamp): "after the run" counts from here.</summary>
+    public long SendingEndedTimestamp { get; private set; }
+
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken = default)
     {
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -50,6 +53,7 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, RunL
         var pacer = new Thread(() => Pace(cancellationToken)) { IsBackground = true, Name = "pacer", Priority = ThreadPriority.AboveNormal };
         pacer.Start();
         await _pacingDone.Task;
+        SendingEndedTimestamp = Stopwatch.GetTimestamp();
         var sendingSeconds = _clock.Elapsed.TotalSeconds;
         var atSendingEnd = watch.Sample();
         if (Interlocked.Decrement(ref _outstanding) == 0)

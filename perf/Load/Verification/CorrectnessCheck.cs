@@ -14,10 +14,9 @@ internal sealed class CorrectnessCheck(LoadOptions options, HttpClient http)
 {
     private static readonly TimeSpan PollPause = TimeSpan.FromMilliseconds(500);
 
-    public async Task<CorrectnessResult> RunAsync(RunLedger ledger, DateTimeOffset runStarted, Stopwatch sinceSendingEnded, CancellationToken cancellationToken = default)
+    public async Task<CorrectnessResult> RunAsync(RunLedger ledger, DateTimeOffset runStarted, long sendingEndedTimestamp, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ledger);
-        ArgumentNullException.ThrowIfNull(sinceSendingEnded);
         var service = new ServiceCharges(options, http);
         var bound = TimeSpan.FromSeconds(options.FinalBoundSeconds);
         var giveUp = bound + TimeSpan.FromSeconds(options.FinalGraceSeconds);
@@ -25,14 +24,17 @@ internal sealed class CorrectnessCheck(LoadOptions options, HttpClient http)
         // Finality: the service's pending list, narrowed to this run, until it is empty.
         double? secondsToAllFinal = null;
         long pendingAtBound = -1;
+        double? boundCheckedAt = null;
         long pendingNow;
         while (true)
         {
+            // The time of a pass is taken before it reads, so a charge it finds final was final then.
+            var elapsed = Stopwatch.GetElapsedTime(sendingEndedTimestamp);
             pendingNow = (await service.ListRunAsync(runStarted, "pending", cancellationToken)).Count;
-            var elapsed = sinceSendingEnded.Elapsed;
             if (elapsed >= bound && pendingAtBound < 0)
             {
                 pendingAtBound = pendingNow;
+                boundCheckedAt = elapsed.TotalSeconds;
             }
 
             if (pendingNow == 0)
@@ -63,7 +65,7 @@ internal sealed class CorrectnessCheck(LoadOptions options, HttpClient http)
         if (options.SimulatorUrl is null)
         {
             return new CorrectnessResult(ledger.AmountById.Count, charges.Count, lost, ledger.ReplayMismatches, statusCounts,
-                pendingAtBound, pendingNow, secondsToAllFinal, withinBound, ourCaptured, null, null, null, null, null);
+                pendingAtBound, boundCheckedAt, pendingNow, secondsToAllFinal, withinBound, ourCaptured, null, null, null, null, null);
         }
 
         var truth = await ReadTruthAsync(cancellationToken);
@@ -85,7 +87,7 @@ internal sealed class CorrectnessCheck(LoadOptions options, HttpClient http)
         // a lost charge that cost the customer money, the worst case of all.
         var unknown = truth.Movements.Count(m => m.ChargeId is { } id && ledger.AmountById.ContainsKey(id) && !charges.ContainsKey(id));
         return new CorrectnessResult(ledger.AmountById.Count, charges.Count, lost, ledger.ReplayMismatches, statusCounts,
-            pendingAtBound, pendingNow, secondsToAllFinal, withinBound, ourCaptured, pspCaptured, mismatches, doubles, doublesAnywhere, unknown);
+            pendingAtBound, boundCheckedAt, pendingNow, secondsToAllFinal, withinBound, ourCaptured, pspCaptured, mismatches, doubles, doublesAnywhere, unknown);
     }
 
     private static bool IsDouble(MovementCountsDto counts) => counts.Authorize > 1 || counts.Capture > 1;

@@ -11,6 +11,7 @@ internal sealed record CorrectnessResult(
     long ReplayMismatches,
     SortedDictionary<string, long> StatusCounts,
     long PendingAtBound,
+    double? PendingCheckedAtSeconds,
     long PendingAtEnd,
     double? SecondsToAllFinal,
     bool AllFinalWithinBound,

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The database's own ceiling for our writes: pgbench runs one charge's writes (the SQL of
-# ChargeStore's intent insert, attempt mark and capture, see steps/) against the service's own
-# schema in a throwaway database of the same cluster, at a given concurrency, two ways:
+# ChargeStore's intent insert and capture and of the PSP webhook's dedup row, see steps/) against
+# the service's own schema in a throwaway database of the same cluster, at a given concurrency:
 #   one-tx    one transaction per charge (all of a charge's writes, one commit)
-#   per-step  one transaction per step (three commits per charge, as the pipeline commits them)
+#   per-step  one transaction per step (three commits per charge, none shared with another charge)
 # and prints charges/s for each. Bounded: --seconds of pgbench per mode, loopback only.
 #
 # Usage: perf/pgbench/run.sh --cluster DIR [--clients N] [--seconds S] [--modes "one-tx per-step"] [--out FILE]
@@ -58,8 +58,9 @@ SQL
 
 scripts="$(mktemp -d)"
 trap 'rm -rf "$scripts"; psql_q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
-{ cat "$here/steps/header.sql"; echo "BEGIN;"; cat "$here/steps/intent.sql" "$here/steps/mark-attempt.sql" "$here/steps/capture.sql"; echo "COMMIT;"; } > "$scripts/one-tx.sql"
-{ cat "$here/steps/header.sql" "$here/steps/intent.sql" "$here/steps/mark-attempt.sql" "$here/steps/capture.sql"; } > "$scripts/per-step.sql"
+steps=("$here/steps/intent.sql" "$here/steps/capture.sql" "$here/steps/webhook.sql")
+{ cat "$here/steps/header.sql"; echo "BEGIN;"; cat "${steps[@]}"; echo "COMMIT;"; } > "$scripts/one-tx.sql"
+{ cat "$here/steps/header.sql" "${steps[@]}"; } > "$scripts/per-step.sql"
 
 threads=$(( clients < $(nproc) ? clients : $(nproc) ))
 report="pgbench: $("$bindir/pgbench" --version | awk '{print $3}'), schema $schema, $clients clients, $threads threads, ${seconds} s per mode, prepared statements"
@@ -71,7 +72,10 @@ for mode in $modes; do
   tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$result" | head -1)"
   failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$result")"
   latency="$(sed -n 's/^latency average = \(.*\)$/\1/p' <<<"$result")"
-  line="pgbench $mode: $tps charges/s (latency average $latency, failed ${failed:-0})"
+  # A guard that every step really wrote: a capture that matched no row would not fail pgbench.
+  counts="$(psql_q -d "$db" -Atc "SELECT count(*) FILTER (WHERE status = 'captured') || ' of ' || count(*) FROM charges")"
+  psql_q -d "$db" -c "TRUNCATE psp_webhook_events" >/dev/null
+  line="pgbench $mode: $tps charges/s (latency average $latency, failed ${failed:-0}; charges captured so far: $counts)"
   echo "$line"
   [[ -n "$out" ]] && echo "$line" >> "$out"
 done

@@ -1,12 +1,13 @@
--- ChargeStore.ApplyTransition from pending (version 2) to captured: charge, audit row,
+-- ChargeStore.ApplyTransition from pending to captured, as for a fresh charge (version 1: the
+-- insert's lease covers the first PSP call, so no attempt mark precedes it): charge, audit row,
 -- charge.captured event and the capture's ledger journal with its entries.
 WITH moved AS (
     UPDATE charges
     SET status = 'captured', pending_reason = NULL, psp_reference = coalesce('pi_pgb_' || :n, psp_reference),
         amount_authorized = :amount, amount_captured = :amount, failure_code = NULL, failure_message = NULL,
         last_event_sequence = last_event_sequence + 1, version = version + 1,
-        next_attempt_at = NULL, updated_at = now()
-    WHERE id = 'ch_pgb_' || :n AND status = 'pending' AND version = 2
+        attempt_count = greatest(attempt_count, 1), next_attempt_at = NULL, updated_at = now()
+    WHERE id = 'ch_pgb_' || :n AND status = 'pending' AND version = 1
     RETURNING *
 ),
 audit AS (
@@ -38,5 +39,5 @@ entries AS (
         ('platform_fee_revenue', -:fee::bigint)) AS e(account_id, amount)
     WHERE e.amount <> 0
 )
-SELECT version
+SELECT charge_json(moved::charges)::text
 FROM moved;

@@ -3,7 +3,6 @@
 # drives it with the open-model runner, stops it. Bounded: at most 60 s of sending.
 # Usage: perf/SimulatorLoad/run.sh [--rate 5000] [--duration 30] [--latency-min 1000] [--latency-max 3000]
 set -euo pipefail
-RUNNER_PREFIX=(env)
 cd "$(dirname "$0")/../.."
 port="${SIM_PORT:-5099}"
 
@@ -23,4 +22,4 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-"${RUNNER_PREFIX[@]}" dotnet perf/SimulatorLoad/bin/Release/net10.0/SimulatorLoad.dll --url "http://127.0.0.1:${port}" "$@"
+dotnet perf/SimulatorLoad/bin/Release/net10.0/SimulatorLoad.dll --url "http://127.0.0.1:${port}" "$@"

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Closed-model second opinion with Debian's wrk: N connections each keep one request in flight, so at
 # 1-3 s of simulated latency N connections mean N requests in flight and about N / 2 s requests a second.
-# Usage: perf/SimulatorLoad/wrk.sh [connections=11000] [seconds=30] [latency_min_ms=1000] [latency_max_ms=3000]
+# Usage: perf/SimulatorLoad/wrk.sh [connections=12500] [seconds=30] [latency_min_ms=1000] [latency_max_ms=3000]
+# Needs wrk (apt-get install wrk). Optional: SIM_PORT (5099), SIM_ENV ("DOTNET_x=y …" for the simulator
+# process), SIM_DLL (another simulator build to compare).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-connections="${1:-11000}"
+connections="${1:-12500}"
 seconds="${2:-30}"
 min="${3:-1000}"
 max="${4:-3000}"
 port="${SIM_PORT:-5099}"
 (( seconds <= 60 )) || { echo "at most 60 s"; exit 1; }
+# Each side holds one descriptor per connection; raise the soft limit as far as the hard one allows.
+ulimit -n "$(ulimit -Hn)"
 
 dotnet build -c Release src/PspSimulator -v quiet -nologo > /dev/null
 Urls="http://127.0.0.1:${port}" \

@@ -41,6 +41,12 @@ internal static class PspWebhooksApi
             var outcome = await handler.HandleAsync(document.RootElement, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new WebhookReceipt(true, outcome));
         }
+        catch (PspWebhookBusyException)
+        {
+            // Not recorded: the PSP retries non-2xx answers, so it will come back.
+            context.Response.Headers.RetryAfter = "1";
+            return ApiProblems.Overloaded();
+        }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             return ApiProblems.MalformedJson("Not a PSP event.");

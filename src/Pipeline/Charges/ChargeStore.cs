@@ -180,9 +180,16 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
 
     /// <summary>Inserts a batch of intents in one transaction; the answer lists them in order.</summary>
     public async Task<IReadOnlyList<InsertedIntent>> InsertIntentsAsync(
-        IReadOnlyList<(string ChargeId, string EventId, ChargeIntent Intent)> batch, TimeSpan lease, CancellationToken cancellationToken = default)
+        IReadOnlyList<(string ChargeId, string EventId, ChargeIntent Intent)> requests, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(requests);
+
+        // Two group commits running at once that hold the same keys in opposite orders would
+        // deadlock on the unique index; inserting in key order makes them queue instead.
+        var batch = requests
+            .OrderBy(r => r.Intent.MerchantId, StringComparer.Ordinal)
+            .ThenBy(r => r.Intent.IdempotencyKey, StringComparer.Ordinal)
+            .ToList();
         await using var command = dataSource.CreateCommand(InsertIntents);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.ChargeId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.Intent.MerchantId)] });
@@ -207,7 +214,7 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
             }
         }
 
-        return [.. batch.Select(b => inserted.TryGetValue(b.ChargeId, out var json) ? new InsertedIntent(b.ChargeId, json) : new InsertedIntent(null, null))];
+        return [.. requests.Select(b => inserted.TryGetValue(b.ChargeId, out var json) ? new InsertedIntent(b.ChargeId, json) : new InsertedIntent(null, null))];
     }
 
     /// <summary>The charge as the API shows it, only to its own merchant.</summary>

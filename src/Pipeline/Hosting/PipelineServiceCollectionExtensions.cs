@@ -63,6 +63,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<IntentBatcher>());
         services.AddSingleton<TransitionBatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<TransitionBatcher>());
+        services.AddSingleton<PspWebhookRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<PspWebhookRecorder>());
         services.AddSingleton<PartitionedWorkerPool>();
         services.AddHostedService(sp => sp.GetRequiredService<PartitionedWorkerPool>());
         services.AddSingleton<RecoverySweepWorker>();

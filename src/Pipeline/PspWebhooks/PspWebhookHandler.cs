@@ -12,7 +12,7 @@ namespace Payments.Pipeline.PspWebhooks;
 /// call (the race with our answer) is fine: the read is the truth either way. Stale and
 /// unknown events are acknowledged and recorded, never refused (the PSP would retry forever).
 /// </summary>
-public sealed class PspWebhookHandler(PspWebhookStore store, PartitionedWorkerPool pool)
+public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool pool)
 {
     public async Task<string> HandleAsync(JsonElement webhookEvent, CancellationToken cancellationToken = default)
     {
@@ -86,8 +86,12 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PartitionedWorkerPo
         return outcome;
     }
 
-    private async Task<string> RecordAsync(string eventId, string type, string? objectId, string outcome, CancellationToken cancellationToken) =>
-        await store.TryRecordAsync(eventId, type, objectId, outcome, cancellationToken).ConfigureAwait(false) ? outcome : "duplicate";
+    private async Task<string> RecordAsync(string eventId, string type, string? objectId, string outcome, CancellationToken cancellationToken)
+    {
+        var recorded = recorder.TryRecord(eventId, type, objectId, outcome)
+            ?? throw new PspWebhookBusyException();
+        return await recorded.WaitAsync(cancellationToken).ConfigureAwait(false) ? outcome : "duplicate";
+    }
 
     /// <summary>Whether the snapshot's state is ahead of ours; the move itself reads the PSP.</summary>
     private static bool MayMoveForward(string ours, string? theirs) => (ours, theirs) switch

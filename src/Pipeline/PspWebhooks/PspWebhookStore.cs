@@ -4,10 +4,14 @@ namespace Payments.Pipeline.PspWebhooks;
 
 public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
 {
-    private const string RecordEvent = """
+    // Many deliveries in one statement (group commit); one that was seen before is not returned.
+    private const string RecordEvents = """
         INSERT INTO psp_webhook_events (event_id, type, object_id, outcome)
-        VALUES ($1, $2, $3, $4)
+        SELECT *
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+        ORDER BY 1
         ON CONFLICT (event_id) DO NOTHING
+        RETURNING event_id
         """;
 
     private const string FindChargeStatus = """
@@ -32,15 +36,27 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
-    /// <summary>Records the event id once; false when it was seen before.</summary>
-    public async Task<bool> TryRecordAsync(string eventId, string type, string? objectId, string outcome, CancellationToken cancellationToken = default)
+    /// <summary>Records each event id once; false for one seen before (or twice in the batch).</summary>
+    public async Task<IReadOnlyList<bool>> RecordAsync(
+        IReadOnlyList<(string EventId, string Type, string? ObjectId, string Outcome)> events, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(RecordEvent);
-        command.Parameters.AddWithValue(eventId);
-        command.Parameters.AddWithValue(type);
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = objectId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.AddWithValue(outcome);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        ArgumentNullException.ThrowIfNull(events);
+        await using var command = dataSource.CreateCommand(RecordEvents);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.EventId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Type)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. events.Select(e => e.ObjectId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Outcome)] });
+        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                recorded.Add(reader.GetString(0));
+            }
+        }
+
+        // Within one batch only the first copy of an event id counts as new.
+        return [.. events.Select(e => recorded.Remove(e.EventId))];
     }
 
     public async Task<(string ChargeId, string Status)?> FindChargeAsync(string? chargeId, string? pspReference, CancellationToken cancellationToken = default)

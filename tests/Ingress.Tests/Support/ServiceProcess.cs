@@ -77,6 +77,26 @@ public sealed class ServiceProcess : IDisposable
         throw new TimeoutException("The service process was not ready within 60 s.");
     }
 
+    /// <summary>Sends a signal by name (TERM, INT) and waits for the process to exit.</summary>
+    public async Task<bool> SignalAndWaitAsync(string signal, TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-s", signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no draining, nothing flushed.</summary>
     public void KillHard()
     {

@@ -91,30 +91,36 @@ public sealed partial class EmbeddedPostgres
             _binaries.PgCtl,
             ["-D", _dataDirectory, "-l", logFile, "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-w", "-t", "120", "start"],
             cancellationToken).ConfigureAwait(false);
-        StartWatchdog();
+        await StartWatchdogAsync(cancellationToken).ConfigureAwait(false);
         Log.EmbeddedPostgresStarted(_logger, RootDirectory, Port);
     }
 
     /// <summary>
-    /// A detached shell that waits for this process to end and then stops the server. It runs
-    /// in its own session, so a terminal's Ctrl-C reaches the service (which stops the server
-    /// itself) but not the watchdog; a SIGKILL of the service still leaves no orphan.
+    /// A detached shell that waits for this process to end and then fast-stops the server. It
+    /// is forked away at once (<c>setsid --fork</c>), so it belongs to no process tree or
+    /// session of ours: a terminal's Ctrl-C reaches the service (which stops the server itself)
+    /// but not the watchdog, and killing the service, or its whole tree, still leaves no orphan.
+    /// It signals the very postmaster it was started for, so it can never stop a server that a
+    /// later owner started in the same folder, and it ends by itself when that server stops.
     /// </summary>
-    private void StartWatchdog()
+    private async Task StartWatchdogAsync(CancellationToken cancellationToken)
     {
+        var pidFile = await File.ReadAllLinesAsync(Path.Combine(_dataDirectory, "postmaster.pid"), cancellationToken).ConfigureAwait(false);
+        var postmaster = int.Parse(pidFile[0].Trim(), CultureInfo.InvariantCulture);
         var startInfo = new ProcessStartInfo("setsid") { UseShellExecute = false };
-        var stop = new List<string> { _binaries.PgCtl, "-D", _dataDirectory, "-m", "fast", "stop" };
-        if (_runAs is not null)
+        foreach (var argument in new[]
         {
-            stop.InsertRange(0, ["runuser", "-u", _runAs, "--"]);
-        }
-
-        foreach (var argument in new[] { "sh", "-c", "while kill -0 \"$0\" 2>/dev/null; do sleep 1; done; exec \"$@\" >/dev/null 2>&1", Environment.ProcessId.ToString(CultureInfo.InvariantCulture) }.Concat(stop))
+            "--fork", "sh", "-c",
+            "while kill -0 \"$0\" 2>/dev/null && kill -0 \"$1\" 2>/dev/null; do sleep 1; done; kill -INT \"$1\" 2>/dev/null",
+            Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+            postmaster.ToString(CultureInfo.InvariantCulture),
+        })
         {
             startInfo.ArgumentList.Add(argument);
         }
 
-        _watchdog = Process.Start(startInfo);
+        using var launcher = Process.Start(startInfo) ?? throw new EmbeddedPostgresException("Could not start the embedded PostgreSQL watchdog.");
+        await launcher.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static void OwnerOnly(string path)

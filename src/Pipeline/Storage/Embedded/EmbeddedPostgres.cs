@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -23,7 +22,6 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     private readonly string? _runAs;
     private readonly FileStream _ownerLock;
     private readonly ILogger _logger;
-    private Process? _watchdog;
     private int _disposed;
 
     private EmbeddedPostgres(PostgresBinaries binaries, string rootDirectory, string? runAs, FileStream ownerLock, ILogger logger)
@@ -125,12 +123,6 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
         finally
         {
-            if (_watchdog is { HasExited: false })
-            {
-                _watchdog.Kill();
-            }
-
-            _watchdog?.Dispose();
             await _ownerLock.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Payments.Pipeline.Charges;
+using Payments.Pipeline.Observability;
+using Payments.Pipeline.Storage;
+
+namespace Payments.Pipeline.PspWebhooks;
+
+/// <summary>
+/// Records PSP webhook event ids by group commit: at the seed's peak the PSP sends about one
+/// webhook per charge, and a commit of its own for each would cost as much as the charge.
+/// A webhook is acknowledged only after its row committed.
+/// </summary>
+public sealed class PspWebhookRecorder : BackgroundService
+{
+    private readonly GroupCommitter<(string EventId, string Type, string? ObjectId, string Outcome), bool> _committer;
+
+    public PspWebhookRecorder(PspWebhookStore store, IOptions<ChargeOptions> options, PaymentsMetrics metrics, ILogger<PspWebhookRecorder> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(metrics);
+        var settings = options.Value;
+        _committer = new("psp_webhooks", settings.IntentQueueCapacity, settings.MaxIntentBatch, 1, store.RecordAsync, metrics.Meter, logger);
+    }
+
+    /// <summary>True when the event id is new; null when the queue is full (answer 503 so the PSP retries).</summary>
+    public Task<bool>? TryRecord(string eventId, string type, string? objectId, string outcome) =>
+        _committer.TrySubmit((eventId, type, objectId, outcome));
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _committer.RunAsync();
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _committer.Complete();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -23,7 +23,7 @@ internal static class ChargeOperationsApi
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CaptureAsync(
         string id, HttpContext context, OperationService operations, CancellationToken cancellationToken)
     {
-        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken).ConfigureAwait(false);
+        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken, CaptureFields).ConfigureAwait(false);
         if (request is null)
         {
             return problem!;
@@ -31,8 +31,7 @@ internal static class ChargeOperationsApi
 
         using var body = request.Body;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        BodyFields.RefuseUnknown(body.RootElement, CaptureFields, errors);
-        var amount = errors.Count == 0 ? BodyFields.OptionalAmount(body.RootElement, errors) : null;
+        var amount = BodyFields.OptionalAmount(body.RootElement, errors);
         if (errors.Count > 0)
         {
             return ApiProblems.InvalidRequest(errors);
@@ -46,20 +45,13 @@ internal static class ChargeOperationsApi
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> VoidAsync(
         string id, HttpContext context, OperationService operations, CancellationToken cancellationToken)
     {
-        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken).ConfigureAwait(false);
+        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken, VoidFields).ConfigureAwait(false);
         if (request is null)
         {
             return problem!;
         }
 
-        using var body = request.Body;
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        BodyFields.RefuseUnknown(body.RootElement, VoidFields, errors);
-        if (errors.Count > 0)
-        {
-            return ApiProblems.InvalidRequest(errors);
-        }
-
+        request.Body.Dispose();
         var hash = RequestHash.Of("POST", $"/v1/charges/{id}/void", _ => { });
         var answer = await operations.RunAsync(new VoidCommand(context.Merchant().Id, id, request.IdempotencyKey, hash), cancellationToken).ConfigureAwait(false);
         return OperationResults.Render(context, answer, StatusCodes.Status200OK);

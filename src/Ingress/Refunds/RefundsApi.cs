@@ -27,7 +27,7 @@ internal static class RefundsApi
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CreateAsync(
         string id, HttpContext context, OperationService operations, CancellationToken cancellationToken)
     {
-        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken).ConfigureAwait(false);
+        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken, Fields).ConfigureAwait(false);
         if (request is null)
         {
             return problem!;
@@ -35,19 +35,14 @@ internal static class RefundsApi
 
         using var body = request.Body;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        BodyFields.RefuseUnknown(body.RootElement, Fields, errors);
-        long? amount = null;
+        var amount = BodyFields.OptionalAmount(body.RootElement, errors);
         string? reason = null;
-        if (errors.Count == 0)
+        if (body.RootElement.TryGetProperty("reason", out var r) && r.ValueKind != JsonValueKind.Null)
         {
-            amount = BodyFields.OptionalAmount(body.RootElement, errors);
-            if (body.RootElement.TryGetProperty("reason", out var r) && r.ValueKind != JsonValueKind.Null)
+            reason = r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+            if (reason is null || !Reasons.Contains(reason))
             {
-                reason = r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-                if (reason is null || !Reasons.Contains(reason))
-                {
-                    errors["reason"] = ["Must be requested_by_customer, duplicate or fraudulent."];
-                }
+                errors["reason"] = ["Must be requested_by_customer, duplicate or fraudulent."];
             }
         }
 

@@ -14,8 +14,12 @@ internal static class MerchantPost
 {
     internal sealed record Accepted(string IdempotencyKey, JsonDocument Body);
 
-    /// <summary>The checked request, or the problem to answer. An empty body reads as <c>{}</c> when allowed.</summary>
-    public static async Task<(Accepted? Request, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, bool emptyBodyAllowed, CancellationToken cancellationToken)
+    /// <summary>
+    /// The checked request, or the problem to answer. An empty body reads as <c>{}</c> when
+    /// allowed; with <paramref name="knownFields"/>, the body must be an object of only those fields.
+    /// </summary>
+    public static async Task<(Accepted? Request, ProblemHttpResult? Problem)> ReadAsync(
+        HttpContext context, bool emptyBodyAllowed, CancellationToken cancellationToken, IReadOnlySet<string>? knownFields = null)
     {
         var key = context.Request.Headers[IdempotencyKey.Header].ToString();
         if (key.Length == 0)
@@ -58,6 +62,17 @@ internal static class MerchantPost
         {
             document.Dispose();
             return (null, ApiProblems.PanNotAllowed());
+        }
+
+        if (knownFields is not null)
+        {
+            var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+            BodyFields.RefuseUnknown(document.RootElement, knownFields, errors);
+            if (errors.Count > 0)
+            {
+                document.Dispose();
+                return (null, ApiProblems.InvalidRequest(errors));
+            }
         }
 
         return (new Accepted(key, document), null);

@@ -215,6 +215,7 @@ internal sealed class OutboxPublisher : BackgroundService
         {
             var backfilled = await _feed.BackfillAsync(_options.SlotName, cancellationToken).ConfigureAwait(false);
             Log.SlotBackfilled(_logger, _options.SlotName, backfilled.Recorded, backfilled.Queued);
+            _handedOff.Add(backfilled.Recorded);
             if (backfilled.Queued > 0)
             {
                 _deliveriesQueued.Set();

@@ -48,7 +48,7 @@ internal sealed class EventFeedStore(NpgsqlDataSource dataSource)
             FROM recorded AS r
             JOIN webhook_endpoints AS e ON e.merchant_id = r.merchant_id AND e.status = 'enabled'
             ORDER BY r.position
-            ON CONFLICT (endpoint_id, event_id) DO NOTHING
+            ON CONFLICT (endpoint_id, event_position) DO NOTHING
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM recorded)::integer, (SELECT count(*) FROM queued)::integer
@@ -83,7 +83,7 @@ internal sealed class EventFeedStore(NpgsqlDataSource dataSource)
             FROM recorded AS r
             JOIN webhook_endpoints AS e ON e.merchant_id = r.merchant_id AND e.status = 'enabled'
             ORDER BY r.position
-            ON CONFLICT (endpoint_id, event_id) DO NOTHING
+            ON CONFLICT (endpoint_id, event_position) DO NOTHING
             RETURNING 1
         ),
         marked AS (

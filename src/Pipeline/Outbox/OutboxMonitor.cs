@@ -21,6 +21,7 @@ internal sealed class OutboxMonitor : BackgroundService
     private readonly ILogger<OutboxMonitor> _logger;
     private volatile SlotLag? _lag;
     private volatile DeliveryBacklog? _backlog;
+    private bool _slotMissing;
 
     public OutboxMonitor(
         IOptions<OutboxOptions> options,
@@ -84,13 +85,18 @@ internal sealed class OutboxMonitor : BackgroundService
         _backlog = backlog;
         if (lag is null)
         {
-            if (_options.Enabled)
+            // The publisher creates the slot while the service starts; missing twice in a row
+            // (a publisher that cannot create it, or a slot dropped by hand) is worth a warning.
+            if (_options.Enabled && _slotMissing)
             {
                 Log.SlotMissing(_logger, _options.SlotName, backlog.Pending, backlog.Failed);
             }
 
+            _slotMissing = true;
             return;
         }
+
+        _slotMissing = false;
 
         Log.OutboxStatus(
             _logger, _options.SlotName, lag.Active, lag.WalStatus, lag.LagBytes, lag.LagSeconds, lag.RetainedBytes,

@@ -75,7 +75,8 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
         WHERE d.id = r.id AND d.attempts = r.attempt AND d.status = 'pending'
         """;
 
-    // Serves the delivery list through webhook_deliveries_endpoint, newest first.
+    // Serves the delivery list through webhook_deliveries_endpoint_event: newest event first,
+    // the cursor being the last delivery seen.
     private const string SelectPage = """
         SELECT webhook_delivery_json(d, f.type)::text
         FROM webhook_deliveries AS d
@@ -85,8 +86,9 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
           AND e.merchant_id = $2
           AND e.status = 'enabled'
           AND ($3::text IS NULL OR d.status = $3)
-          AND ($4::bigint IS NULL OR d.id < $4)
-        ORDER BY d.id DESC
+          AND ($4::bigint IS NULL OR d.event_position < (
+                SELECT event_position FROM webhook_deliveries WHERE id = $4 AND endpoint_id = $1))
+        ORDER BY d.event_position DESC
         LIMIT $5
         """;
 

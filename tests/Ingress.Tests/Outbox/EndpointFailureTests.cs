@@ -11,7 +11,7 @@ public sealed class EndpointFailureTests(OutboxFixture service) : IClassFixture<
     {
         var receiver = service.Receiver;
         var endpointId = await OutboxTruth.RegisterAsync(service.Merchant, receiver, "flaky");
-        var failUntil = DateTimeOffset.UtcNow.AddMilliseconds(700);
+        var failUntil = DateTimeOffset.UtcNow.AddMilliseconds(500);
         receiver.SetAnswer("flaky", () => DateTimeOffset.UtcNow < failUntil ? WebhookReceiver.Answer.ServerError : WebhookReceiver.Answer.Ok);
 
         var chargeIds = await CreateChargesAsync(service.Merchant, 8);

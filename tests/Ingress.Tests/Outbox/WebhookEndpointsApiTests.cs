@@ -103,5 +103,24 @@ public sealed class WebhookEndpointsApiTests(OutboxFixture service) : IClassFixt
         Assert.Equal(HttpStatusCode.NotFound, deleteAgain.StatusCode);
     }
 
+    [Fact]
+    public async Task Metrics_expose_replication_lag_and_delivery_backlog()
+    {
+        string metrics = "";
+        await OutboxTruth.WaitUntilAsync(
+            async () =>
+            {
+                metrics = await service.Merchant.GetStringAsync("/metrics");
+                return metrics.Contains("\npayments_outbox_slot_active 1", StringComparison.Ordinal);
+            },
+            TimeSpan.FromSeconds(15), () => "the slot reported active at /metrics");
+
+        Assert.Contains("\npayments_outbox_replication_lag_bytes ", metrics, StringComparison.Ordinal);
+        Assert.Contains("\npayments_outbox_replication_lag_seconds ", metrics, StringComparison.Ordinal);
+        Assert.Contains("\npayments_outbox_retained_wal_bytes ", metrics, StringComparison.Ordinal);
+        Assert.Contains("\npayments_webhooks_deliveries_pending ", metrics, StringComparison.Ordinal);
+        Assert.Contains("\npayments_webhooks_deliveries_failed ", metrics, StringComparison.Ordinal);
+    }
+
     private static string Json(string url) => new JsonObject { ["url"] = url }.ToJsonString();
 }

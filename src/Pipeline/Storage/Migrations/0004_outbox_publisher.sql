@@ -69,7 +69,9 @@ CREATE TABLE webhook_deliveries (
     delivered_at      timestamptz,
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT webhook_deliveries_endpoint_event UNIQUE (endpoint_id, event_id)
+    -- One delivery per event and endpoint; also serves the delivery list of an endpoint
+    -- (newest event first). Every index here is paid once per event and endpoint at hand-off.
+    CONSTRAINT webhook_deliveries_endpoint_event UNIQUE (endpoint_id, event_position)
 );
 
 -- Serves the claim: an endpoint's due deliveries.
@@ -78,10 +80,7 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (endpoint_id, next_att
 -- Serves the claim's order rule: is an earlier event of this charge still pending here?
 CREATE INDEX webhook_deliveries_pending_charge ON webhook_deliveries (endpoint_id, charge_id, sequence) WHERE status = 'pending';
 
--- Serves the delivery list of an endpoint (newest first) and the failed filter.
-CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id DESC);
-
--- Serves the backlog figures.
+-- Serves the failed list of an endpoint, its bulk redelivery and the backlog figures.
 CREATE INDEX webhook_deliveries_failed ON webhook_deliveries (endpoint_id) WHERE status = 'failed';
 
 -- Idempotency keys of redelivery requests (POST …/redeliver and …/redeliver_failed):

@@ -23,7 +23,9 @@ internal sealed class EventFeedStore(NpgsqlDataSource dataSource)
     // Positions continue from the largest one, in the order given (the order transactions
     // committed). ON CONFLICT on the event id makes a replay (a crash between hand-off and
     // acknowledgement) record nothing twice and queue nothing twice; its positions are simply
-    // not used. The deliveries go to the merchant's endpoints enabled at this moment.
+    // not used (a clash on a position itself is an error, never skipped). The deliveries go to
+    // the merchant's endpoints enabled at this moment; only newly recorded events get any, and
+    // their one unique key (endpoint, event) is a second guard, so it needs no named target.
     private const string HandOff = """
         WITH input AS (
             SELECT *
@@ -48,7 +50,7 @@ internal sealed class EventFeedStore(NpgsqlDataSource dataSource)
             FROM recorded AS r
             JOIN webhook_endpoints AS e ON e.merchant_id = r.merchant_id AND e.status = 'enabled'
             ORDER BY r.position
-            ON CONFLICT (endpoint_id, event_position) DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM recorded)::integer, (SELECT count(*) FROM queued)::integer
@@ -83,7 +85,7 @@ internal sealed class EventFeedStore(NpgsqlDataSource dataSource)
             FROM recorded AS r
             JOIN webhook_endpoints AS e ON e.merchant_id = r.merchant_id AND e.status = 'enabled'
             ORDER BY r.position
-            ON CONFLICT (endpoint_id, event_position) DO NOTHING
+            ON CONFLICT DO NOTHING
             RETURNING 1
         ),
         marked AS (

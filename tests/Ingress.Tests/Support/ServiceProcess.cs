@@ -70,7 +70,7 @@ public sealed class ServiceProcess : IDisposable
                 // Slow to answer while starting.
             }
 
-            await Task.Delay(100);
+            await Task.Delay(50);
         }
 
         process.Kill(entireProcessTree: true);

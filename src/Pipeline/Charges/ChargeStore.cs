@@ -29,6 +29,11 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
             ON CONFLICT DO NOTHING
             RETURNING *
         ),
+        -- Rendered once: the event carries it and the request is answered with it.
+        rendered AS (
+            SELECT id, merchant_id, created_at, charge_json(inserted::charges) AS json
+            FROM inserted
+        ),
         audit AS (
             INSERT INTO charge_events (charge_id, from_status, to_status, actor, reason)
             SELECT id, NULL, 'pending', 'api', 'intent recorded'
@@ -37,12 +42,12 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         events AS (
             INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
             SELECT i.event_id, c.merchant_id, c.id, 1, 'charge.pending',
-                   event_json(i.event_id, 'charge.pending', c.created_at, c.id, 1, charge_json(c::charges)), c.created_at
-            FROM inserted AS c
+                   event_json(i.event_id, 'charge.pending', c.created_at, c.id, 1, c.json), c.created_at
+            FROM rendered AS c
             JOIN input AS i ON i.id = c.id
         )
-        SELECT id, charge_json(inserted::charges)::text
-        FROM inserted
+        SELECT id, json::text
+        FROM rendered
         """;
 
     private const string SelectJsonById = """
@@ -114,6 +119,11 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
             WHERE id = $1 AND status = $8 AND version = $9
             RETURNING *
         ),
+        -- Rendered once: the event carries it and the waiting request is answered with it.
+        rendered AS (
+            SELECT charge_json(moved::charges) AS json
+            FROM moved
+        ),
         audit AS (
             INSERT INTO charge_events (charge_id, from_status, to_status, actor, reason)
             SELECT id, $8, status, $10, $11
@@ -121,9 +131,10 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         ),
         events AS (
             INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
-            SELECT $12, merchant_id, id, last_event_sequence, 'charge.' || status,
-                   event_json($12, 'charge.' || status, updated_at, id, last_event_sequence, charge_json(moved::charges)), updated_at
-            FROM moved
+            SELECT $12, m.merchant_id, m.id, m.last_event_sequence, 'charge.' || m.status,
+                   event_json($12, 'charge.' || m.status, m.updated_at, m.id, m.last_event_sequence, r.json), m.updated_at
+            FROM moved AS m
+            CROSS JOIN rendered AS r
         ),
         journal AS (
             INSERT INTO ledger_journals (reference, charge_id, description)
@@ -143,8 +154,8 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
                 ('platform_fee_revenue', -$14::bigint)) AS e(account_id, amount)
             WHERE e.amount <> 0
         )
-        SELECT charge_json(moved::charges)::text
-        FROM moved
+        SELECT json::text
+        FROM rendered
         """;
 
     // The recovery sweep's claim: due pending charges, leased so that a concurrent sweep (this

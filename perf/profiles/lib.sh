@@ -112,6 +112,11 @@ run_profile() {
   cluster="$ROOT/.data/perf-postgres-$PROFILE"
   # A fresh cluster per run: figures do not depend on what earlier runs left in the tables.
   rm -rf "$cluster"
+  if [[ "${PG_STATEMENTS:-0}" == 1 ]]; then
+    # Diagnosis: statement totals from pg_stat_statements, read into $OUT/pg-statements.txt.
+    mkdir -p "$cluster"
+    printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n" > "$cluster/postgresql.local.conf"
+  fi
 
   log "starting the PSP simulator on 127.0.0.1:$sim_port (latency ${LATENCY_MIN}-${LATENCY_MAX} ms)"
   env Urls="http://127.0.0.1:$sim_port" \
@@ -172,6 +177,12 @@ run_profile() {
 
   kill -TERM "$sampler_pid" 2>/dev/null || true
   wait "$sampler_pid" 2>/dev/null || true
+  postgres_cpu_by_role "$pg_pid" > "$OUT/pg-cpu-by-role.txt" || true
+  if [[ "${PG_STATEMENTS:-0}" == 1 ]]; then
+    PGPASSWORD="$(cat "$pg_dir/superuser.password")" "$bindir/psql" -X -h 127.0.0.1 -p "$pg_port" -U postgres -d payments -c \
+      "SELECT calls, round(total_exec_time) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+         FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 30" > "$OUT/pg-statements.txt" 2>&1 || true
+  fi
   local clients
   clients="$(sort -n "$OUT/pg-active.txt" | tail -1)"; clients="${clients:-1}"
   (( clients >= 1 )) || clients=1
@@ -187,6 +198,25 @@ run_profile() {
   fi
   log "everything is in $OUT"
   return "$runner_status"
+}
+
+# CPU seconds of the postmaster's live children, grouped by what their process title says they
+# are (walsender, a client backend, checkpointer, ...): where PostgreSQL's share went.
+postgres_cpu_by_role() { # postmaster_pid
+  python3 - "$1" <<'PY'
+import os, re, sys, collections
+tick = os.sysconf("SC_CLK_TCK"); totals = collections.Counter()
+for child in open(f"/proc/{sys.argv[1]}/task/{sys.argv[1]}/children").read().split():
+    try:
+        title = open(f"/proc/{child}/cmdline").read().replace("\0", " ").strip()
+        fields = open(f"/proc/{child}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    role = re.sub(r"\(\d+\)|\d+/\d+|\s+(idle|active|idle in transaction).*$", "", title.removeprefix("postgres: ")).strip()
+    totals[role] += (int(fields[11]) + int(fields[12])) / tick
+for role, seconds in totals.most_common():
+    print(f"{seconds:9.1f} s  {role}")
+PY
 }
 
 summarize() { # runner_status pgbench_clients source_description

@@ -10,6 +10,13 @@ public sealed partial class EmbeddedPostgres
 {
     private const string SettingsFile = "embedded.conf";
 
+    /// <summary>
+    /// An operator's own settings, read after ours and kept across starts (it lives beside the
+    /// data folder, so it may be written before the first start, e.g. to load
+    /// pg_stat_statements for a profile).
+    /// </summary>
+    public const string LocalSettingsFile = "postgresql.local.conf";
+
     // Written on every start so that a changed setting reaches an existing cluster.
     // wal_level=logical and the slot/sender counts serve the outbox publisher (one slot per
     // database that runs one); unix sockets are off because the distribution's socket folder
@@ -74,7 +81,13 @@ public sealed partial class EmbeddedPostgres
     private async Task StartServerAsync(CancellationToken cancellationToken)
     {
         var settingsPath = Path.Combine(_dataDirectory, SettingsFile);
-        await File.WriteAllTextAsync(settingsPath, Settings + "\n", cancellationToken).ConfigureAwait(false);
+        var localSettings = Path.Combine(RootDirectory, LocalSettingsFile);
+        await File.WriteAllTextAsync(settingsPath, $"{Settings}\ninclude_if_exists = '{localSettings}'\n", cancellationToken).ConfigureAwait(false);
+        if (File.Exists(localSettings))
+        {
+            await GiveToServerUserAsync(localSettings, cancellationToken).ConfigureAwait(false);
+        }
+
         await GiveToServerUserAsync(settingsPath, cancellationToken).ConfigureAwait(false);
 
         // We hold the owner lock, so a server still running here was left by an owner that

@@ -180,7 +180,7 @@ run_profile() {
   postgres_cpu_by_role "$pg_pid" > "$OUT/pg-cpu-by-role.txt" || true
   if [[ "${PG_STATEMENTS:-0}" == 1 ]]; then
     PGPASSWORD="$(cat "$pg_dir/superuser.password")" "$bindir/psql" -X -h 127.0.0.1 -p "$pg_port" -U postgres -d payments -c \
-      "SELECT calls, round(total_exec_time) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+      "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT calls, round(total_exec_time) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
          FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 30" > "$OUT/pg-statements.txt" 2>&1 || true
   fi
   local clients

@@ -10,7 +10,7 @@ namespace Payments.Load.Arrivals;
 /// </summary>
 internal sealed class ChargeRequestTemplate(string runId, double declineShare)
 {
-    public string KeyOf(long request) => string.Create(CultureInfo.InvariantCulture, $"{runId}-{request}");
+    public string KeyOf(long request) => string.Create(CultureInfo.InvariantCulture, $"{runId}-r{request}");
 
     public static long AmountOf(long request) => 1_000 + (request * 7_919 % 9_000);
 

@@ -105,42 +105,49 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         RETURNING version
         """;
 
-    // One forward move as one statement, so one round trip and one commit: the charge, its
-    // audit row, its event with the next per-charge sequence and, for a capture, the ledger
-    // journal. The WHERE on status and version makes a racing move (a webhook, another
-    // instance) lose cleanly: no row comes back and the caller re-reads.
-    private const string ApplyTransition = """
-        WITH moved AS (
-            UPDATE charges
-            SET status = $2, pending_reason = NULL, psp_reference = coalesce($3, psp_reference),
-                amount_authorized = $4, amount_captured = $5, failure_code = $6, failure_message = $7,
-                last_event_sequence = last_event_sequence + 1, version = version + 1,
-                attempt_count = greatest(attempt_count, 1), next_attempt_at = NULL, updated_at = now()
-            WHERE id = $1 AND status = $8 AND version = $9
-            RETURNING *
+    // Forward moves as one statement, however many: one round trip, one plan, one commit. Each
+    // moves the charge, writes its audit row, its event with the next per-charge sequence and,
+    // for a capture, the ledger journal. The WHERE on status and version makes a racing move
+    // (a webhook, another instance) lose cleanly: its row does not come back and the caller
+    // re-reads. (One statement per move cost PostgreSQL an executor start-up per charge.)
+    private const string ApplyTransitions = """
+        WITH input AS (
+            SELECT *
+            FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::bigint[])
+                AS t(charge_id, from_status, from_version, to_status, psp_reference, amount_authorized, amount_captured,
+                     failure_code, failure_message, actor, reason, event_id, captured_delta, fee)
+            ORDER BY charge_id
         ),
-        -- Rendered once: the event carries it and the waiting request is answered with it.
-        rendered AS (
-            SELECT charge_json(moved::charges) AS json
-            FROM moved
+        moved AS (
+            UPDATE charges AS c
+            SET status = i.to_status, pending_reason = NULL, psp_reference = coalesce(i.psp_reference, c.psp_reference),
+                amount_authorized = i.amount_authorized, amount_captured = i.amount_captured,
+                failure_code = i.failure_code, failure_message = i.failure_message,
+                last_event_sequence = c.last_event_sequence + 1, version = c.version + 1,
+                attempt_count = greatest(c.attempt_count, 1), next_attempt_at = NULL, updated_at = now()
+            FROM input AS i
+            WHERE c.id = i.charge_id AND c.status = i.from_status AND c.version = i.from_version
+            -- Rendered once: the event carries it and the waiting request is answered with it.
+            RETURNING c.id, c.merchant_id, c.status, c.currency, c.last_event_sequence, c.updated_at, charge_json(c) AS json,
+                      i.from_status, i.actor, i.reason, i.event_id, i.captured_delta, i.fee
         ),
         audit AS (
             INSERT INTO charge_events (charge_id, from_status, to_status, actor, reason)
-            SELECT id, $8, status, $10, $11
+            SELECT id, from_status, status, actor, reason
             FROM moved
         ),
         events AS (
             INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
-            SELECT $12, m.merchant_id, m.id, m.last_event_sequence, 'charge.' || m.status,
-                   event_json($12, 'charge.' || m.status, m.updated_at, m.id, m.last_event_sequence, r.json), m.updated_at
-            FROM moved AS m
-            CROSS JOIN rendered AS r
+            SELECT event_id, merchant_id, id, last_event_sequence, 'charge.' || status,
+                   event_json(event_id, 'charge.' || status, updated_at, id, last_event_sequence, json), updated_at
+            FROM moved
         ),
         journal AS (
             INSERT INTO ledger_journals (reference, charge_id, description)
             SELECT 'capture:' || id, id, 'capture of ' || id
             FROM moved
-            WHERE $13::bigint > 0
+            WHERE captured_delta > 0
             RETURNING id, charge_id
         ),
         entries AS (
@@ -149,13 +156,13 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
             FROM journal AS j
             JOIN moved AS m ON m.id = j.charge_id
             CROSS JOIN LATERAL (VALUES
-                ('psp_receivable', $13::bigint),
-                ('merchant_payable:' || m.merchant_id, -($13::bigint - $14::bigint)),
-                ('platform_fee_revenue', -$14::bigint)) AS e(account_id, amount)
+                ('psp_receivable', m.captured_delta),
+                ('merchant_payable:' || m.merchant_id, -(m.captured_delta - m.fee)),
+                ('platform_fee_revenue', -m.fee)) AS e(account_id, amount)
             WHERE e.amount <> 0
         )
-        SELECT json::text
-        FROM rendered
+        SELECT event_id, json::text
+        FROM moved
         """;
 
     // The recovery sweep's claim: due pending charges, leased so that a concurrent sweep (this
@@ -319,7 +326,7 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Applies forward moves as one group commit: one transaction, one round trip. Each answer
+    /// Applies forward moves as one group commit: one statement, one transaction. Each answer
     /// is the charge's JSON after its move, or null when that row changed since it was read.
     /// </summary>
     public async Task<IReadOnlyList<string?>> ApplyAsync(IReadOnlyList<(ChargeTransition Transition, string EventId)> moves, CancellationToken cancellationToken = default)
@@ -327,52 +334,45 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         ArgumentNullException.ThrowIfNull(moves);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var (transition, eventId) in moves)
-        {
-            var command = new NpgsqlBatchCommand(ApplyTransition);
-            AddTransitionParameters(command.Parameters, transition, eventId);
-            batch.BatchCommands.Add(command);
-        }
-
-        var answers = new List<string?>(moves.Count);
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            do
-            {
-                answers.Add(await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? reader.GetString(0) : null);
-            }
-            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
-        }
-
+        var moved = await ApplyAsync(connection, transaction, moves, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return answers;
+        return [.. moves.Select(m => moved.GetValueOrDefault(m.EventId))];
     }
 
     /// <summary>The same move inside a caller's transaction (an operation completing with it).</summary>
     public static async Task<bool> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ChargeTransition transition, string eventId, CancellationToken cancellationToken = default)
     {
-        await using var command = new NpgsqlCommand(ApplyTransition, connection, transaction);
-        AddTransitionParameters(command.Parameters, transition, eventId);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string;
+        var moved = await ApplyAsync(connection, transaction, [(transition, eventId)], cancellationToken).ConfigureAwait(false);
+        return moved.Count == 1;
     }
 
-    private static void AddTransitionParameters(NpgsqlParameterCollection parameters, ChargeTransition transition, string eventId)
+    /// <summary>The moves that applied, by event id, with the charge's JSON after each.</summary>
+    private static async Task<Dictionary<string, string>> ApplyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(ChargeTransition Transition, string EventId)> moves, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(transition);
-        parameters.AddWithValue(transition.ChargeId);
-        parameters.AddWithValue(transition.ToStatus);
-        parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.PspReference, NpgsqlDbType = NpgsqlDbType.Text });
-        parameters.AddWithValue(transition.AmountAuthorized);
-        parameters.AddWithValue(transition.AmountCaptured);
-        parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.FailureCode, NpgsqlDbType = NpgsqlDbType.Text });
-        parameters.Add(new NpgsqlParameter<string?> { TypedValue = transition.FailureMessage, NpgsqlDbType = NpgsqlDbType.Text });
-        parameters.AddWithValue(transition.FromStatus);
-        parameters.AddWithValue(transition.FromVersion);
-        parameters.AddWithValue(transition.Actor);
-        parameters.AddWithValue(transition.Reason);
-        parameters.AddWithValue(eventId);
-        parameters.AddWithValue(transition.CapturedDelta);
-        parameters.AddWithValue(transition.Fee);
+        await using var command = new NpgsqlCommand(ApplyTransitions, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. moves.Select(m => m.Transition.ChargeId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. moves.Select(m => m.Transition.FromStatus)] });
+        command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. moves.Select(m => m.Transition.FromVersion)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. moves.Select(m => m.Transition.ToStatus)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. moves.Select(m => m.Transition.PspReference)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. moves.Select(m => m.Transition.AmountAuthorized)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. moves.Select(m => m.Transition.AmountCaptured)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. moves.Select(m => m.Transition.FailureCode)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. moves.Select(m => m.Transition.FailureMessage)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. moves.Select(m => m.Transition.Actor)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. moves.Select(m => m.Transition.Reason)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. moves.Select(m => m.EventId)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. moves.Select(m => m.Transition.CapturedDelta)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. moves.Select(m => m.Transition.Fee)] });
+
+        var moved = new Dictionary<string, string>(moves.Count, StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            moved[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return moved;
     }
 }

@@ -26,21 +26,11 @@ public sealed class TransitionBatcher : BackgroundService
     }
 
     /// <summary>The charge's JSON after the move, or null when the row changed since it was read.</summary>
-    public async Task<string?> ApplyAsync(ChargeTransition transition, CancellationToken cancellationToken = default)
-    {
+    public Task<string?> ApplyAsync(ChargeTransition transition, CancellationToken cancellationToken = default) =>
         // Waiting for room rather than failing: this is a worker that already has the PSP's
-        // answer in hand, and the answer must be recorded.
-        while (true)
-        {
-            var submitted = _committer.TrySubmit((transition, Ids.NewEventId()));
-            if (submitted is not null)
-            {
-                return await submitted.ConfigureAwait(false);
-            }
-
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-        }
-    }
+        // answer in hand, and the answer must be recorded. (It used to poll every 10 ms, which
+        // under a full queue cost a tenth of the service's CPU.)
+        _committer.SubmitAsync((transition, Ids.NewEventId()), cancellationToken);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _committer.RunAsync();
 

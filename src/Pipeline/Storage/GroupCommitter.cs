@@ -55,6 +55,17 @@ public sealed partial class GroupCommitter<TItem, TResult>
         return _queue.Writer.TryWrite((item, done)) ? done.Task : null;
     }
 
+    /// <summary>
+    /// The committed result, waiting for room in the queue first: for a caller that must record
+    /// what it holds (a PSP answer) rather than be refused.
+    /// </summary>
+    public async Task<TResult> SubmitAsync(TItem item, CancellationToken cancellationToken = default)
+    {
+        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync((item, done), cancellationToken).ConfigureAwait(false);
+        return await done.Task.ConfigureAwait(false);
+    }
+
     /// <summary>Runs the commit loops until <see cref="Complete"/> and the queue is drained.</summary>
     public Task RunAsync() => Task.WhenAll(Enumerable.Range(0, _writers).Select(_ => WriteLoopAsync()));
 

@@ -14,17 +14,20 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
         RETURNING event_id
         """;
 
+    // By our id, else by the PSP's reference: two index lookups. (One WHERE with OR, as a
+    // prepared statement, kept a generic plan made while the table was small: a sequential scan
+    // per webhook, 3.5 ms each at 50,000 charges.)
     private const string FindChargeStatus = """
-        SELECT id, status
-        FROM charges
-        WHERE id = $1 OR ($2::text IS NOT NULL AND psp_reference = $2)
+        SELECT id, status FROM charges WHERE id = $1
+        UNION ALL
+        SELECT id, status FROM charges WHERE $2::text IS NOT NULL AND psp_reference = $2
         LIMIT 1
         """;
 
     private const string FindRefundCharge = """
-        SELECT charge_id
-        FROM refunds
-        WHERE id = $1 OR ($2::text IS NOT NULL AND psp_reference = $2)
+        SELECT charge_id FROM refunds WHERE id = $1
+        UNION ALL
+        SELECT charge_id FROM refunds WHERE $2::text IS NOT NULL AND psp_reference = $2
         LIMIT 1
         """;
 

@@ -89,6 +89,36 @@ public sealed class LedgerConstraintTests(TestDatabase database) : IClassFixture
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
     }
 
+    [Fact]
+    public async Task Adding_entries_to_a_journal_committed_earlier_is_refused()
+    {
+        var reference = $"test:{Guid.NewGuid()}";
+        await PostJournalAsync(reference, ("test_asset", 100, "USD"), ("test_liability", -100, "USD"));
+        var journal = await database.ScalarAsync<long>("SELECT id FROM ledger_journals WHERE reference = $1", reference);
+
+        // Balanced on its own, and still refused: a committed journal is final.
+        var error = await Assert.ThrowsAsync<PostgresException>(() => database.ExecuteAsync(
+            "INSERT INTO ledger_entries (journal_id, account_id, amount, currency) VALUES ($1, 'test_asset', 5, 'USD'), ($1, 'test_liability', -5, 'USD')",
+            journal));
+
+        Assert.Equal(PostgresErrorCodes.RestrictViolation, error.SqlState);
+        Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE journal_id = $1", journal));
+    }
+
+    [Fact]
+    public async Task Entries_of_a_new_journal_written_in_one_statement_commit()
+    {
+        var id = await database.ScalarAsync<long>("""
+            WITH journal AS (
+                INSERT INTO ledger_journals (reference, description) VALUES ($1, 'test') RETURNING id)
+            INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
+            SELECT id, account, amount, 'USD' FROM journal, (VALUES ('test_asset', 70), ('test_liability', -70)) AS e(account, amount)
+            RETURNING journal_id
+            """, $"test:{Guid.NewGuid()}");
+
+        Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE journal_id = $1", id));
+    }
+
     private async Task PostJournalAsync(string reference, params (string Account, long Amount, string Currency)[] entries)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();

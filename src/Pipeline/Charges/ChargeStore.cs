@@ -57,15 +57,20 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         """;
 
     // Serves GET /v1/charges through charges_merchant_created; the cursor is the last id seen.
+    // The cursor is always a row comparison (from +infinity on the first page) so that it is an
+    // index condition in the prepared statement's generic plan; as "cursor IS NULL OR ...", it
+    // was a filter, and every page scanned the merchant's charges from the newest again.
     private const string SelectPage = """
         SELECT charge_json(c)::text
-        FROM charges AS c
-        WHERE merchant_id = $1
-          AND ($2::text IS NULL OR order_id = $2)
-          AND ($3::text IS NULL OR status = $3)
-          AND ($4::text IS NULL OR (created_at, id) < (
-                SELECT created_at, id FROM charges WHERE id = $4 AND merchant_id = $1))
-        ORDER BY created_at DESC, id DESC
+        FROM charges AS c,
+             (SELECT CASE WHEN $4::text IS NULL THEN 'infinity'::timestamptz
+                          ELSE (SELECT created_at FROM charges WHERE id = $4 AND merchant_id = $1) END AS created_at,
+                     coalesce($4::text, '') AS id) AS after
+        WHERE c.merchant_id = $1
+          AND ($2::text IS NULL OR c.order_id = $2)
+          AND ($3::text IS NULL OR c.status = $3)
+          AND (c.created_at, c.id) < (after.created_at, after.id)
+        ORDER BY c.created_at DESC, c.id DESC
         LIMIT $5
         """;
 

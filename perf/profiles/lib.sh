@@ -165,6 +165,19 @@ run_profile() {
   ) > "$OUT/pg-active.txt" &
   local sampler_pid=$!
   STARTED_PIDS+=("$sampler_pid")
+  # The service's open files, threads and RSS each second: descriptors are the limit that
+  # breaks first at the peak (each PSP call and each client connection holds one).
+  (
+    echo "seconds open_files threads rss_mib"
+    for s in $(seq 1 $(( WARMUP + DURATION + 600 ))); do
+      [[ -d /proc/$svc_pid ]] || break
+      printf '%s %s %s %s\n' "$s" "$(ls /proc/$svc_pid/fd 2>/dev/null | wc -l)" \
+        "$(awk '/^Threads/ {print $2}' /proc/$svc_pid/status 2>/dev/null)" \
+        "$(awk '/^VmRSS/ {printf "%d", $2 / 1024}' /proc/$svc_pid/status 2>/dev/null)"
+      sleep 1
+    done
+  ) > "$OUT/service-proc.txt" &
+  STARTED_PIDS+=("$!")
 
   local runner_args=(--url "http://127.0.0.1:$svc_port" --key "$key" --simulator-url "http://127.0.0.1:$sim_port"
     --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --final-sample "$FINAL_SAMPLE" --final-bound "$FINAL_BOUND"

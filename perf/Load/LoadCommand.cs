@@ -23,7 +23,7 @@ internal static class LoadCommand
         var bound = new Option<int>("--final-bound") { Description = "Seconds after the last send by which every accepted charge must be final.", DefaultValueFactory = _ => 10 };
         var grace = new Option<int>("--final-grace") { Description = "Further seconds to wait for stragglers before the money check (they still fail the bound).", DefaultValueFactory = _ => 60 };
         var timeout = new Option<int>("--request-timeout") { Description = "Seconds a request may take before it counts as a timeout.", DefaultValueFactory = _ => 30 };
-        var connections = new Option<int>("--max-connections") { Description = "Connections to the service at most (HTTP/1.1: one request each); 0 = from the open-files limit.", DefaultValueFactory = _ => 0 };
+        var connections = new Option<int>("--max-connections") { Description = "Connections to the service at most (HTTP/1.1: one request each; more requests wait in the runner, and the wait counts in their latency); 0 = 2,048, or less under a low open-files limit.", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of the retry/duplicate/decline choices.", DefaultValueFactory = _ => 42 };
         var watch = new Option<string[]>("--watch") { Description = "A process to report CPU and memory for, as name=pid (repeatable), e.g. --watch service=1234 --watch postgres=1240.", AllowMultipleArgumentsPerToken = false };
         var json = new Option<string?>("--json") { Description = "Where to write the report as JSON (default perf/results/load-<run id>.json under the working folder)." };

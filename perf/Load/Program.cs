@@ -15,9 +15,14 @@ static async Task<int> RunAsync(LoadOptions options, CancellationToken cancellat
 {
     var openFiles = OpenFilesLimit.Read();
     var expected = OpenFilesLimit.ExpectedConnections(options);
+    // Not one connection per request in flight: when the service slows down, a pool as large
+    // as the open-files limit opened tens of thousands of loopback connections, the kernel's
+    // search for a free ephemeral port took a third of the machine, and the runner stalled
+    // itself (peak profile, 2026-11-21). Requests beyond the pool wait in the client, and that
+    // wait counts in their latency, which is measured from the scheduled send time.
     var maxConnections = options.MaxConnections > 0
         ? options.MaxConnections
-        : (int)Math.Clamp((openFiles?.Soft ?? 65_536) - 512, 64, 60_000);
+        : (int)Math.Clamp((openFiles?.Soft ?? 65_536) - 512, 64, DefaultMaxConnections);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"open files: soft {openFiles?.Soft}, hard {openFiles?.Hard}; this run may hold about {expected} connections, the pool allows {maxConnections}."));
     if (openFiles is { } limits && limits.Soft < expected)
@@ -66,4 +71,9 @@ static async Task<int> RunAsync(LoadOptions options, CancellationToken cancellat
 
     Console.WriteLine("report: " + Path.GetFullPath(path));
     return correctness.Passed ? 0 : 1;
+}
+
+internal static partial class Program
+{
+    private const int DefaultMaxConnections = 2_048;
 }

@@ -6,7 +6,9 @@ using Payments.Ingress.PspWebhooks;
 using Payments.Ingress.Refunds;
 using Payments.Ingress.WebhookEndpoints;
 using Payments.Pipeline.Hosting;
+using Microsoft.Extensions.Options;
 using Payments.Pipeline.Observability;
+using Payments.Pipeline.Partitioning;
 
 namespace Payments.Ingress.Hosting;
 
@@ -14,7 +16,7 @@ namespace Payments.Ingress.Hosting;
 /// Composes the service. <c>Program</c> uses it with the embedded defaults; tests use it
 /// directly with their own database, simulator and <c>Urls</c>.
 /// </summary>
-public static class PaymentsHost
+public static partial class PaymentsHost
 {
     public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -31,6 +33,14 @@ public static class PaymentsHost
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddPaymentsPipeline(builder.Configuration);
+
+        // Client connections within their share of the open-files budget: Kestrel closes those
+        // beyond it at once, so a flood of clients is refused instead of taking the descriptors
+        // that PSP calls, the database and the runtime need.
+        var budget = DescriptorBudget.For(builder.Configuration);
+        var asked = builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxConcurrentConnections");
+        var inbound = DescriptorBudget.Cap(asked is { } value ? (int)Math.Min(value, int.MaxValue) : null, budget.InboundConnections);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = inbound);
         builder.Services.AddSingleton(sp => new PrometheusExporter(
             sp.GetRequiredService<IMeterFactory>(), [PaymentsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Payments."]));
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -47,6 +57,8 @@ public static class PaymentsHost
         });
 
         var app = builder.Build();
+        var partitions = app.Services.GetRequiredService<IOptions<PartitionOptions>>().Value;
+        LogDescriptorBudget(app.Logger, budget.OpenFilesLimit, inbound, partitions.Partitions * partitions.ConcurrencyPerPartition, budget.Reserved);
 
         // Listening starts now, not at the first scrape: measurements made before a listener
         // exists are lost.
@@ -62,4 +74,8 @@ public static class PaymentsHost
         app.MapWebhookEndpoints();
         return app;
     }
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information,
+        Message = "Open files limit {Limit}: client connections up to {Inbound}, PSP calls in flight up to {Psp}, {Reserved} reserved for the database pool and the runtime")]
+    private static partial void LogDescriptorBudget(ILogger logger, long limit, int inbound, int psp, int reserved);
 }

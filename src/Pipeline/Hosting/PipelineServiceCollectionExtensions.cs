@@ -25,6 +25,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ChargeMetrics>();
         services.AddSingleton<Readiness>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => DescriptorBudget.For(configuration));
         services.AddPaymentsStorage(configuration);
 
         services.AddOptions<DemoMerchantOptions>().BindConfiguration(DemoMerchantOptions.Section);
@@ -34,11 +35,12 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddOptions<PspOptions>().BindConfiguration(PspOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new PspClient(
-            // One client for the process: the circuit breaker's state must be shared, and
-            // 10,000 calls in flight need connections without a per-server cap.
+            // One client for the process: the circuit breaker's state must be shared. 10,000
+            // calls in flight need as many connections, within the open-files budget; the
+            // worker pool runs no more steps than that, so no call waits here for a connection.
             new HttpClient(new SocketsHttpHandler
             {
-                MaxConnectionsPerServer = int.MaxValue,
+                MaxConnectionsPerServer = PspConnections(sp),
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectTimeout = TimeSpan.FromSeconds(5),
             }),
@@ -47,7 +49,9 @@ public static class PipelineServiceCollectionExtensions
             sp.GetRequiredService<PaymentsMetrics>()));
 
         services.AddOptions<ChargeOptions>().BindConfiguration(ChargeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<PartitionOptions>().BindConfiguration(PartitionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PartitionOptions>().BindConfiguration(PartitionOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure<IServiceProvider>((options, sp) => options.ConcurrencyPerPartition = Math.Clamp(
+                PspConnections(sp) / options.Partitions, 1, options.ConcurrencyPerPartition));
         services.AddSingleton<ChargeStore>();
         services.AddSingleton<OutcomeNotifier>();
         services.AddSingleton<IWorkHandler, ChargeProcessor>();
@@ -73,4 +77,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddOutbox(configuration);
         return services;
     }
+
+    private static int PspConnections(IServiceProvider services) => DescriptorBudget.Cap(
+        services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PspOptions>>().Value.MaxConnections,
+        services.GetRequiredService<DescriptorBudget>().PspConnections);
 }

@@ -20,6 +20,13 @@ public sealed class PspOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromSeconds(300);
 
+    /// <summary>
+    /// Connections to the PSP at most, so PSP calls in flight at most. Unset: the PSP's share of
+    /// the open-files budget (<see cref="Hosting.DescriptorBudget"/>); never more than that.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int? MaxConnections { get; set; }
+
     /// <summary>Patience for one HTTP attempt; the seed's PSP answers in 1–3 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -42,10 +42,18 @@ public sealed class ChargeOptions
     /// <summary>
     /// Intents waiting for a group commit before the ingress answers 503 overloaded. Small on
     /// purpose: a request waiting behind a long queue answers late instead of being told at once
-    /// to retry; at the seed's 5,000/s this is well under a second of work.
+    /// to retry; at the 1,000 intents/s these machines commit, this is half a second of work.
     /// </summary>
     [Range(1, 1_000_000)]
-    public int IntentQueueCapacity { get; set; } = 2_048;
+    public int IntentQueueCapacity { get; set; } = 512;
+
+    /// <summary>
+    /// Charges accepted by this process and still pending, at most; beyond it new charges are
+    /// refused with 503 overloaded (see <see cref="ChargesInProgress"/>). Unset: the PSP calls
+    /// the open-files budget allows in flight, since no more can make progress at once.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int? MaxInProgress { get; set; }
 
     /// <summary>Group commits running at once.</summary>
     [Range(1, 64)]

@@ -13,6 +13,7 @@ public sealed class ChargeService(
     ChargeStore store,
     PartitionedWorkerPool pool,
     OutcomeNotifier notifier,
+    ChargesInProgress inProgress,
     IOptions<ChargeOptions> options)
 {
     // A conflict on the order whose charge then failed (freeing the order) is retried.
@@ -29,7 +30,9 @@ public sealed class ChargeService(
 
             // Registered before the hand-off, so an outcome that comes fast is not missed.
             var outcome = respondAsync ? null : notifier.Register(chargeId);
-            var submitted = batcher.TrySubmit(chargeId, intent);
+            // Refused before anything is read or written: under overload a refusal must be cheap.
+            // A client retrying a key that was accepted earlier gets its charge once there is room.
+            var submitted = inProgress.HasRoom ? batcher.TrySubmit(chargeId, intent) : null;
             if (submitted is null)
             {
                 return new ChargeAnswer.Overloaded();
@@ -38,6 +41,7 @@ public sealed class ChargeService(
             var inserted = await submitted.ConfigureAwait(false);
             if (inserted.Inserted)
             {
+                inProgress.Started(chargeId);
                 // A full partition is backpressure, not an error: the intent is durable and the
                 // recovery sweep hands it over once the partition has room.
                 pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Advance, Fresh: FreshRow(chargeId, intent)));

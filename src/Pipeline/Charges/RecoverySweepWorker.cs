@@ -19,6 +19,7 @@ public sealed partial class RecoverySweepWorker(
     OperationStore operations,
     PartitionedWorkerPool pool,
     ChargeMetrics metrics,
+    ChargesInProgress inProgress,
     IOptions<ChargeOptions> options,
     ILogger<RecoverySweepWorker> logger) : BackgroundService
 {
@@ -31,6 +32,7 @@ public sealed partial class RecoverySweepWorker(
         {
             try
             {
+                inProgress.ForgetStale();
                 await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
                 await metrics.RefreshPendingAsync(stoppingToken).ConfigureAwait(false);
             }

@@ -15,8 +15,11 @@ public sealed class TransitionBatcher : BackgroundService
 {
     private readonly GroupCommitter<(ChargeTransition Transition, string EventId), string?> _committer;
 
-    public TransitionBatcher(ChargeStore store, IOptions<ChargeOptions> options, PaymentsMetrics metrics, ILogger<TransitionBatcher> logger)
+    private readonly ChargesInProgress _inProgress;
+
+    public TransitionBatcher(ChargeStore store, ChargesInProgress inProgress, IOptions<ChargeOptions> options, PaymentsMetrics metrics, ILogger<TransitionBatcher> logger)
     {
+        _inProgress = inProgress;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
         var settings = options.Value;
@@ -26,11 +29,21 @@ public sealed class TransitionBatcher : BackgroundService
     }
 
     /// <summary>The charge's JSON after the move, or null when the row changed since it was read.</summary>
-    public Task<string?> ApplyAsync(ChargeTransition transition, CancellationToken cancellationToken = default) =>
+    public async Task<string?> ApplyAsync(ChargeTransition transition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transition);
+
         // Waiting for room rather than failing: this is a worker that already has the PSP's
         // answer in hand, and the answer must be recorded. (It used to poll every 10 ms, which
         // under a full queue cost a tenth of the service's CPU.)
-        _committer.SubmitAsync((transition, Ids.NewEventId()), cancellationToken);
+        var json = await _committer.SubmitAsync((transition, Ids.NewEventId()), cancellationToken).ConfigureAwait(false);
+        if (json is not null && transition.FromStatus == ChargeStatus.Pending)
+        {
+            _inProgress.Finished(transition.ChargeId);
+        }
+
+        return json;
+    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _committer.RunAsync();
 

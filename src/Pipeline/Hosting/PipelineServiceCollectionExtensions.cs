@@ -53,6 +53,9 @@ public static class PipelineServiceCollectionExtensions
             .PostConfigure<IServiceProvider>((options, sp) => options.ConcurrencyPerPartition = Math.Clamp(
                 PspConnections(sp) / options.Partitions, 1, options.ConcurrencyPerPartition));
         services.AddSingleton<ChargeStore>();
+        services.AddSingleton(sp => new ChargesInProgress(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChargeOptions>>(), PspConnections(sp), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<PaymentsMetrics>()));
         services.AddSingleton<OutcomeNotifier>();
         services.AddSingleton<IWorkHandler, ChargeProcessor>();
         services.AddSingleton<ChargeService>();

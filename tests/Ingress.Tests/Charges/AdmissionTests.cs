@@ -1,0 +1,56 @@
+using System.Net;
+using Payments.Ingress.Tests.Support;
+
+namespace Payments.Ingress.Tests.Charges;
+
+/// <summary>A service that admits at most three pending charges at a time.</summary>
+public sealed class SmallAdmissionServiceFixture : ServiceFixture
+{
+    public const int Limit = 3;
+
+    protected override IReadOnlyDictionary<string, string?> ServiceSettings => new Dictionary<string, string?>
+    {
+        ["Charges:MaxInProgress"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+public sealed class AdmissionTests(SmallAdmissionServiceFixture service) : IClassFixture<SmallAdmissionServiceFixture>, IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => service.ClearFaultsAsync();
+
+    [Fact]
+    public async Task Charges_beyond_the_in_progress_limit_are_refused_at_once_and_nothing_is_recorded()
+    {
+        // The PSP is slow, so the admitted charges stay pending for a while.
+        await service.SetFaultsAsync(new { latency_ms = new { min = 700, max = 700 } });
+        var admitted = new List<string>();
+        for (var i = 0; i < SmallAdmissionServiceFixture.Limit; i++)
+        {
+            using var accepted = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(1000 + i), respondAsync: true);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            admitted.Add((string)(await ServiceFixture.ReadObjectAsync(accepted))["id"]!);
+        }
+
+        var refusedKey = ChargeBodies.NewKey();
+        using var refused = await ServiceFixture.PostChargeAsync(service.Merchant, refusedKey, ChargeBodies.Visa(4242), respondAsync: true);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("overloaded", (string?)(await ServiceFixture.ReadObjectAsync(refused))["code"]);
+        Assert.Equal(0L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM charges WHERE idempotency_key = $1", refusedKey));
+
+        // Once the admitted ones are final there is room again, and the same key is accepted.
+        foreach (var id in admitted)
+        {
+            Assert.Equal("captured", (string?)(await service.WaitForFinalAsync(id))["status"]);
+        }
+
+        await service.ClearFaultsAsync();
+        using var retried = await ServiceFixture.PostChargeAsync(service.Merchant, refusedKey, ChargeBodies.Visa(4242));
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        var charged = (string)(await ServiceFixture.ReadObjectAsync(retried))["id"]!;
+        Assert.Equal(1, await service.MovementsAsync(charged, "capture"));
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM charges WHERE idempotency_key = $1", refusedKey));
+    }
+}

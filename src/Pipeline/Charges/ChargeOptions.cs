@@ -55,6 +55,14 @@ public sealed class ChargeOptions
     [Range(1, 10_000_000)]
     public int? MaxInProgress { get; set; }
 
+    /// <summary>
+    /// The recent time from acceptance to a final state that new charges are refused above
+    /// (503 overloaded): the backlog the service lets build before it sheds load. A PSP that
+    /// is slow by nature (more than a few seconds per call) needs it raised.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan AdmissionTarget { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Group commits running at once.</summary>
     [Range(1, 64)]
     public int IntentWriters { get; set; } = 2;

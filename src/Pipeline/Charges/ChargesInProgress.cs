@@ -9,7 +9,11 @@ namespace Payments.Pipeline.Charges;
 /// An accepted charge costs work after its answer (a PSP call, a transition, a webhook); when
 /// that work falls behind, refusing new charges with 503 at the door keeps the time to a final
 /// state bounded, where accepting them only grew a backlog (peak profile: all final 34 s after
-/// the run instead of 10). A charge finished by another instance is forgotten after
+/// the run instead of 10). Two signals close the door: the count of pending charges at its
+/// limit, and the recent time from acceptance to leaving pending (a moving average) above its
+/// target, which is what a backlog anywhere downstream shows as. Below a floor of pending
+/// charges the door is always open, so the average is refreshed and admission never locks
+/// itself shut. A charge finished by another instance is forgotten after
 /// <see cref="ChargeOptions.AttemptLease"/> twice over, so the count cannot leak.
 /// </summary>
 public sealed class ChargesInProgress
@@ -18,7 +22,16 @@ public sealed class ChargesInProgress
     private readonly int _limit;
     private readonly TimeSpan _forgetAfter;
     private readonly TimeProvider _clock;
+    private readonly double _targetSeconds;
+    private readonly Lock _averageLock = new();
+    private double _averageSeconds;
     private int _count;
+
+    /// <summary>Pending charges always admitted: enough to keep measuring, too few to be a backlog.</summary>
+    public const int Floor = 64;
+
+    /// <summary>Weight of the newest time-to-final in the moving average.</summary>
+    private const double Smoothing = 0.02;
 
     public ChargesInProgress(IOptions<ChargeOptions> options, int pspCallsInFlight, TimeProvider clock, PaymentsMetrics metrics)
     {
@@ -27,17 +40,30 @@ public sealed class ChargesInProgress
         _limit = options.Value.MaxInProgress ?? pspCallsInFlight;
         _forgetAfter = options.Value.AttemptLease * 2;
         _clock = clock;
+        _targetSeconds = options.Value.AdmissionTarget.TotalSeconds;
         metrics.Meter.CreateObservableGauge("payments.charges.in_progress", () => Count,
             description: "Charges this process accepted that are still pending; at the limit new charges get 503 overloaded.");
         metrics.Meter.CreateObservableGauge("payments.charges.in_progress.limit", () => _limit);
+        metrics.Meter.CreateObservableGauge("payments.charges.time_to_final.average", () => AverageSecondsToFinal, unit: "s",
+            description: "Moving average of seconds from acceptance to leaving pending; above Charges:AdmissionTarget new charges get 503 overloaded.");
     }
 
     public int Count => Volatile.Read(ref _count);
 
     public int Limit => _limit;
 
+    /// <summary>Moving average of seconds from acceptance to leaving pending.</summary>
+    public double AverageSecondsToFinal => Volatile.Read(ref _averageSeconds);
+
     /// <summary>False when a new charge should be refused (overloaded).</summary>
-    public bool HasRoom => Count < _limit;
+    public bool HasRoom
+    {
+        get
+        {
+            var count = Count;
+            return count < Floor || (count < _limit && AverageSecondsToFinal <= _targetSeconds);
+        }
+    }
 
     public void Started(string chargeId)
     {
@@ -49,9 +75,14 @@ public sealed class ChargesInProgress
 
     public void Finished(string chargeId)
     {
-        if (_since.TryRemove(chargeId, out _))
+        if (_since.TryRemove(chargeId, out var since))
         {
             Interlocked.Decrement(ref _count);
+            var seconds = _clock.GetElapsedTime(since).TotalSeconds;
+            lock (_averageLock)
+            {
+                Volatile.Write(ref _averageSeconds, _averageSeconds + (Smoothing * (seconds - _averageSeconds)));
+            }
         }
     }
 
@@ -60,9 +91,10 @@ public sealed class ChargesInProgress
     {
         foreach (var (chargeId, since) in _since)
         {
-            if (_clock.GetElapsedTime(since) > _forgetAfter)
+            if (_clock.GetElapsedTime(since) > _forgetAfter && _since.TryRemove(chargeId, out _))
             {
-                Finished(chargeId);
+                // Not a time to final: it was finished elsewhere, or is stuck and swept.
+                Interlocked.Decrement(ref _count);
             }
         }
     }

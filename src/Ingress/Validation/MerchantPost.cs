@@ -32,7 +32,18 @@ internal static class MerchantPost
             return (null, ApiProblems.IdempotencyKeyInvalid());
         }
 
-        var body = await BoundedBody.ReadAsync(context.Request, BoundedBody.MerchantApiLimit, cancellationToken).ConfigureAwait(false);
+        byte[]? body;
+        try
+        {
+            body = await BoundedBody.ReadAsync(context.Request, BoundedBody.MerchantApiLimit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException)
+        {
+            // The body ended early: a client that gave up (a timeout) or broke off. Nothing was
+            // read, nothing is recorded; not a server error to log with a stack trace.
+            return (null, ApiProblems.MalformedJson("The request body ended before its declared length."));
+        }
+
         if (body is null)
         {
             return (null, ApiProblems.PayloadTooLarge(BoundedBody.MerchantApiLimit));

@@ -24,13 +24,14 @@ internal static class LoadCommand
         var grace = new Option<int>("--final-grace") { Description = "Further seconds to wait for stragglers before the money check (they still fail the bound).", DefaultValueFactory = _ => 60 };
         var timeout = new Option<int>("--request-timeout") { Description = "Seconds a request may take before it counts as a timeout.", DefaultValueFactory = _ => 30 };
         var connections = new Option<int>("--max-connections") { Description = "Connections to the service at most (HTTP/1.1: one request each; more requests wait in the runner, and the wait counts in their latency); 0 = 2,048, or less under a low open-files limit.", DefaultValueFactory = _ => 0 };
+        var sendWait = new Option<int>("--max-send-wait-ms") { Description = "How long an arrival may wait in the runner for a free connection before it is dropped (counted as 'dropped: runner backlog', never sent); 0 = wait until the request timeout.", DefaultValueFactory = _ => 1_000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the retry/duplicate/decline choices.", DefaultValueFactory = _ => 42 };
         var watch = new Option<string[]>("--watch") { Description = "A process to report CPU and memory for, as name=pid (repeatable), e.g. --watch service=1234 --watch postgres=1240.", AllowMultipleArgumentsPerToken = false };
         var json = new Option<string?>("--json") { Description = "Where to write the report as JSON (default perf/results/load-<run id>.json under the working folder)." };
 
         var command = new RootCommand("Open-model load runner for the payment service: constant arrival rate, correctness against the PSP's ground truth.")
         {
-            url, key, simulator, rate, duration, warmup, respondAsync, retries, duplicates, declines, sample, poll, bound, grace, timeout, connections, seed, watch, json,
+            url, key, simulator, rate, duration, warmup, respondAsync, retries, duplicates, declines, sample, poll, bound, grace, timeout, connections, sendWait, seed, watch, json,
         };
 
         command.SetAction(async (result, cancellationToken) =>
@@ -72,6 +73,7 @@ internal static class LoadCommand
                 result.GetValue(grace),
                 result.GetValue(timeout),
                 result.GetValue(connections),
+                result.GetValue(sendWait),
                 result.GetValue(seed),
                 result.GetValue(json),
                 result.GetValue(watch) ?? [],

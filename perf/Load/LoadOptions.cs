@@ -18,6 +18,7 @@ internal sealed record LoadOptions(
     int FinalGraceSeconds,
     int RequestTimeoutSeconds,
     int MaxConnections,
+    int MaxSendWaitMs,
     int Seed,
     string? JsonPath,
     IReadOnlyList<string> Watch,

@@ -42,7 +42,7 @@ static async Task<int> RunAsync(LoadOptions options, CancellationToken cancellat
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"run {options.RunId}: {options.Rate}/s for {options.WarmupSeconds} s warm-up + {options.DurationSeconds} s to {options.ServiceUrl}{(options.RespondAsync ? " with Prefer: respond-async" : "")}; retries {options.RetryShare:P1}, concurrent duplicates {options.DuplicateShare:P1}"));
     var ledger = new RunLedger();
-    var run = new LoadRun(options, http, ledger, new ProcessWatch(options.Watch));
+    using var run = new LoadRun(options, http, maxConnections, ledger, new ProcessWatch(options.Watch));
     LoadResult load;
     try
     {

@@ -42,6 +42,28 @@ internal sealed partial class LoadRun
 
     private async Task SendAsync(byte[] body, string key, long amount, long scheduled, bool measured, bool probe, CancellationToken cancellationToken)
     {
+        var waitMs = options.MaxSendWaitMs > 0
+            ? Math.Max(0, options.MaxSendWaitMs - (MicrosecondsSince(scheduled) / 1_000))
+            : options.RequestTimeoutSeconds * 1_000L;
+        if (!await _connections.WaitAsync(TimeSpan.FromMilliseconds(waitMs), cancellationToken))
+        {
+            Interlocked.Increment(ref _dropped);
+            Count(measured, "dropped: runner backlog (never sent)");
+            return;
+        }
+
+        try
+        {
+            await SendOnConnectionAsync(body, key, amount, scheduled, measured, probe, cancellationToken);
+        }
+        finally
+        {
+            _connections.Release();
+        }
+    }
+
+    private async Task SendOnConnectionAsync(byte[] body, string key, long amount, long scheduled, bool measured, bool probe, CancellationToken cancellationToken)
+    {
         Interlocked.Increment(ref _httpRequests);
         var inFlight = Interlocked.Increment(ref _inFlight);
         RaiseMax(ref _maxInFlightThisSecond, inFlight);

@@ -10,10 +10,14 @@ namespace Payments.Load.Running;
 /// starts every due arrival without waiting for any answer, so a slow service shows up as
 /// more requests in flight and longer latencies, never as a lower offered rate (a closed loop
 /// would wait and hide the overload). Latency is measured from the scheduled time, so a
-/// request that the runner itself started late is charged for the delay too.
+/// request that the runner itself started late is charged for the delay too. An arrival that
+/// finds every connection busy waits at most <see cref="LoadOptions.MaxSendWaitMs"/> and is then
+/// dropped and counted, so that an overloaded service shows as refusals and drops, not as a
+/// queue inside the runner that grows for the whole run.
 /// </summary>
-internal sealed partial class LoadRun(LoadOptions options, HttpClient http, RunLedger ledger, ProcessWatch watch)
+internal sealed partial class LoadRun(LoadOptions options, HttpClient http, int connections, RunLedger ledger, ProcessWatch watch) : IDisposable
 {
+    private readonly SemaphoreSlim _connections = new(connections, connections);
     private readonly Stopwatch _clock = new();
     private readonly ChargeRequestTemplate _template = new(options.RunId, options.DeclineShare);
     private readonly LogLinearHistogram _accept = new();
@@ -34,6 +38,7 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, RunL
     private long _answered;
     private long _accepted;
     private long _errors;
+    private long _dropped;
     private long _inFlight;
     private long _maxInFlightThisSecond;
     private long _maxInFlight;
@@ -42,6 +47,8 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, RunL
 
     /// <summary>When the last arrival was started (a <see cref="Stopwatch"/> timestamp): "after the run" counts from here.</summary>
     public long SendingEndedTimestamp { get; private set; }
+
+    public void Dispose() => _connections.Dispose();
 
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -142,7 +149,7 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, RunL
                     Delta(ref sent, Volatile.Read(ref _httpRequests)),
                     Delta(ref answered, Volatile.Read(ref _answered)),
                     Delta(ref accepted, Volatile.Read(ref _accepted)),
-                    Delta(ref errors, Volatile.Read(ref _errors)),
+                    Delta(ref errors, Volatile.Read(ref _errors) + Volatile.Read(ref _dropped)),
                     Volatile.Read(ref _inFlight),
                     Interlocked.Exchange(ref _maxInFlightThisSecond, Volatile.Read(ref _inFlight)),
                     Volatile.Read(ref _polling),

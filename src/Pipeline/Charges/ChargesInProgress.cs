@@ -12,8 +12,8 @@ namespace Payments.Pipeline.Charges;
 /// the run instead of 10). Two signals close the door: the count of pending charges at its
 /// limit, and the recent time from acceptance to leaving pending (a moving average) above its
 /// target, which is what a backlog anywhere downstream shows as. Below a floor of pending
-/// charges the door is always open, so the average is refreshed and admission never locks
-/// itself shut. A charge finished by another instance is forgotten after
+/// charges the average does not close the door, so it is refreshed and admission never locks
+/// itself shut; the count's limit always holds. A charge finished by another instance is forgotten after
 /// <see cref="ChargeOptions.AttemptLease"/> twice over, so the count cannot leak.
 /// </summary>
 public sealed class ChargesInProgress
@@ -61,7 +61,7 @@ public sealed class ChargesInProgress
         get
         {
             var count = Count;
-            return count < Floor || (count < _limit && AverageSecondsToFinal <= _targetSeconds);
+            return count < _limit && (count < Floor || AverageSecondsToFinal <= _targetSeconds);
         }
     }
 

@@ -61,6 +61,18 @@ public sealed class ChargesInProgressTests
     }
 
     [Fact]
+    public void A_limit_below_the_floor_still_holds()
+    {
+        var (inProgress, _) = Create(limit: 3);
+        for (var i = 0; i < 3; i++)
+        {
+            inProgress.Started($"ch_{i}");
+        }
+
+        Assert.False(inProgress.HasRoom);
+    }
+
+    [Fact]
     public void Finishing_twice_or_an_unknown_charge_does_not_skew_the_count()
     {
         var (inProgress, _) = Create(limit: 100);

@@ -32,6 +32,9 @@ public sealed partial class HealthAndMetricsTests(ServiceFixture service) : ICla
         Assert.Contains("payments_psp_calls_total{operation=\"create\",outcome=\"completed\"}", text, StringComparison.Ordinal);
         Assert.Contains("payments_charges_transitions_total", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE payments_psp_call_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("payments_charges_in_progress ", text, StringComparison.Ordinal);
+        Assert.Contains("payments_charges_in_progress_limit ", text, StringComparison.Ordinal);
+        Assert.Contains("payments_charges_time_to_final_average_seconds ", text, StringComparison.Ordinal);
         var declared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

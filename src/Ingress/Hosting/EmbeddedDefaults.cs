@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Payments.Pipeline.Hosting;
 using Payments.Pipeline.Storage;
 using Payments.Pipeline.Storage.Embedded;
 using PspSimulator;
@@ -88,6 +89,13 @@ internal sealed class EmbeddedDefaults : IAsyncDisposable
             configuration["Psp:BaseUrl"] = SimulatorUrl;
             configuration["Psp:ApiKey"] = apiKey;
             configuration["Psp:WebhookSecret"] = webhookSecret;
+
+            // The simulator answers inside this process, so each PSP call holds two of its
+            // descriptors (our end and the simulator's): half the PSP share, unless set.
+            if (string.IsNullOrWhiteSpace(configuration["Psp:MaxConnections"]))
+            {
+                configuration["Psp:MaxConnections"] = Math.Max(1, DescriptorBudget.For(configuration).PspConnections / 2).ToString(CultureInfo.InvariantCulture);
+            }
         }
     }
 

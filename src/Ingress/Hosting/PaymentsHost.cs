@@ -32,12 +32,13 @@ public static partial class PaymentsHost
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddPaymentsPipeline(builder.Configuration);
-
-        // Client connections within their share of the open-files budget: Kestrel closes those
-        // beyond it at once, so a flood of clients is refused instead of taking the descriptors
-        // that PSP calls, the database and the runtime need.
+        // One open-files budget for the process: the pipeline sizes PSP connections from it,
+        // and client connections get their share here. Kestrel closes those beyond it at once,
+        // so a flood of clients is refused instead of taking the descriptors that PSP calls, the
+        // database and the runtime need.
         var budget = DescriptorBudget.For(builder.Configuration);
+        builder.Services.AddSingleton(budget);
+        builder.Services.AddPaymentsPipeline(builder.Configuration);
         var asked = builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxConcurrentConnections");
         var inbound = DescriptorBudget.Cap(asked is { } value ? (int)Math.Min(value, int.MaxValue) : null, budget.InboundConnections);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = inbound);

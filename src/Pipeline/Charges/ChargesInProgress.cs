@@ -13,8 +13,8 @@ namespace Payments.Pipeline.Charges;
 /// limit, and the recent time from acceptance to leaving pending (a moving average) above its
 /// target, which is what a backlog anywhere downstream shows as. Below a floor of pending
 /// charges the average does not close the door, so it is refreshed and admission never locks
-/// itself shut; the count's limit always holds. A charge finished by another instance is forgotten after
-/// <see cref="ChargeOptions.AttemptLease"/> twice over, so the count cannot leak.
+/// itself shut; the count's limit always holds. A charge finished by another instance is
+/// forgotten after <see cref="ChargeOptions.AttemptLease"/> twice over, so the count cannot leak.
 /// </summary>
 public sealed class ChargesInProgress
 {
@@ -49,8 +49,6 @@ public sealed class ChargesInProgress
     }
 
     public int Count => Volatile.Read(ref _count);
-
-    public int Limit => _limit;
 
     /// <summary>Moving average of seconds from acceptance to leaving pending.</summary>
     public double AverageSecondsToFinal => Volatile.Read(ref _averageSeconds);

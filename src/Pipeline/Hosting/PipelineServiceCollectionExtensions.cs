@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Merchants;
 using Payments.Pipeline.Observability;
@@ -25,7 +26,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ChargeMetrics>();
         services.AddSingleton<Readiness>();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => DescriptorBudget.For(configuration));
+        // The host may have computed it already (it sizes Kestrel's connections from it).
+        services.TryAddSingleton(_ => DescriptorBudget.For(configuration));
         services.AddPaymentsStorage(configuration);
 
         services.AddOptions<DemoMerchantOptions>().BindConfiguration(DemoMerchantOptions.Section);

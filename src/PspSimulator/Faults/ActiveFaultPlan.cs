@@ -11,12 +11,17 @@ internal sealed class ActiveFaultPlan
 {
     private const int DeclineDefaultMask = 1 << (int)Operation.Create;
 
+    private const int PaymentIntentAnswers = (1 << (int)Operation.Create) | (1 << (int)Operation.Capture) | (1 << (int)Operation.Cancel)
+        | (1 << (int)Operation.Retrieve) | (1 << (int)Operation.Search);
+
     private readonly int _timeoutMask;
     private readonly int _rateLimitMask;
     private readonly int _before500Mask;
     private readonly int _after500Mask;
     private readonly int _resetMask;
     private readonly int _declineMask;
+    private readonly int _gatewayMask;
+    private readonly int _tamperMask;
     private readonly long _outageEndsAtMs;
     private readonly HashSet<string>? _declinablePaymentMethods;
     private long _sequence;
@@ -26,6 +31,8 @@ internal sealed class ActiveFaultPlan
     private int _after500s;
     private int _resets;
     private int _declines;
+    private int _gatewayErrors;
+    private int _tampers;
 
     public ActiveFaultPlan(FaultPlan plan, long nowMs)
     {
@@ -37,6 +44,8 @@ internal sealed class ActiveFaultPlan
         _after500Mask = OperationNames.Mask(plan.Error500After?.Operations, OperationNames.MoneyOperations);
         _resetMask = OperationNames.Mask(plan.ResetAfter?.Operations, OperationNames.MoneyOperations);
         _declineMask = OperationNames.Mask(plan.Decline?.Operations, DeclineDefaultMask);
+        _gatewayMask = OperationNames.Mask(plan.GatewayError?.Operations, OperationNames.MoneyOperations);
+        _tamperMask = OperationNames.Mask(plan.Tamper?.Operations, PaymentIntentAnswers);
         _outageEndsAtMs = plan.Outage is { } outage ? nowMs + outage.DurationMs : long.MinValue;
         if (plan.Decline?.PaymentMethods is { } methods)
         {
@@ -54,7 +63,9 @@ internal sealed class ActiveFaultPlan
         Volatile.Read(ref _before500s),
         Volatile.Read(ref _after500s),
         Volatile.Read(ref _resets),
-        Volatile.Read(ref _declines));
+        Volatile.Read(ref _declines),
+        Volatile.Read(ref _gatewayErrors),
+        Volatile.Read(ref _tampers));
 
     /// <summary>Whether the outage window is open now; <paramref name="refuse"/> tells how to refuse.</summary>
     public bool InOutage(long nowMs, out bool refuse)
@@ -85,6 +96,13 @@ internal sealed class ActiveFaultPlan
             return new FaultRoll(sequence, FaultKind.RateLimit, latency, 0, false, false);
         }
 
+        if (Plan.GatewayError is { } gateway
+            && Hits(gateway.Rate, _gatewayMask, operation, sequence, SeededRandom.StreamGatewayError)
+            && TryConsume(ref _gatewayErrors, gateway.MaxCount))
+        {
+            return new FaultRoll(sequence, FaultKind.GatewayError, latency, 0, false, false) { GatewayStatus = gateway.Status };
+        }
+
         if (Plan.Error500Before is { } before
             && Hits(before.Rate, _before500Mask, operation, sequence, SeededRandom.StreamError500Before)
             && TryConsume(ref _before500s, before.MaxCount))
@@ -108,6 +126,14 @@ internal sealed class ActiveFaultPlan
 
         return new FaultRoll(sequence, FaultKind.None, latency, 0, true, false);
     }
+
+    /// <summary>Whether a 200 PaymentIntent answer to this request is rewritten on its way out, and what.</summary>
+    public string? RollTamper(long sequence, Operation operation) =>
+        Plan.Tamper is { } tamper
+        && Hits(tamper.Rate, _tamperMask, operation, sequence, SeededRandom.StreamTamper)
+        && TryConsume(ref _tampers, tamper.MaxCount)
+            ? tamper.Field
+            : null;
 
     /// <summary>Whether the plan declines a PaymentIntent that would otherwise succeed, and how.</summary>
     public string? RollDecline(long sequence, Operation operation, string paymentMethod)

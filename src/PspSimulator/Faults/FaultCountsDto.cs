@@ -9,4 +9,6 @@ internal sealed record FaultCountsDto(
     [property: JsonPropertyName("error_500_before")] int Error500Before,
     [property: JsonPropertyName("error_500_after")] int Error500After,
     int ResetAfter,
-    int Decline);
+    int Decline,
+    int GatewayError,
+    int Tamper);

@@ -9,4 +9,5 @@ internal enum FaultKind
     Error500Before,
     Error500After,
     ResetAfter,
+    GatewayError,
 }

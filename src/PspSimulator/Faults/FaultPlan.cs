@@ -33,6 +33,12 @@ internal sealed class FaultPlan
     [ConfigurationKeyName("rate_limit")]
     public RequestFault? RateLimit { get; set; }
 
+    [JsonPropertyName("gateway_error")]
+    [ConfigurationKeyName("gateway_error")]
+    public GatewayErrorFault? GatewayError { get; set; }
+
+    public TamperFault? Tamper { get; set; }
+
     public DeclineFault? Decline { get; set; }
 
     public OutageFault? Outage { get; set; }
@@ -48,6 +54,8 @@ internal sealed class FaultPlan
         Error500After = Error500After,
         ResetAfter = ResetAfter,
         RateLimit = RateLimit,
+        GatewayError = GatewayError,
+        Tamper = Tamper,
         Decline = Decline,
         Outage = Outage,
         Webhooks = Webhooks,

@@ -28,6 +28,28 @@ internal static class FaultPlanValidator
         Request(errors, plan.Error500After, prefix + "error_500_after");
         Request(errors, plan.ResetAfter, prefix + "reset_after");
         Request(errors, plan.RateLimit, prefix + "rate_limit");
+        if (plan.GatewayError is { } gateway)
+        {
+            Rate(errors, gateway.Rate, prefix + "gateway_error.rate");
+            Operations(errors, gateway.Operations, prefix + "gateway_error.operations");
+            MaxCount(errors, gateway.MaxCount, prefix + "gateway_error.max_count");
+            if (!GatewayErrorFault.Statuses.Contains(gateway.Status))
+            {
+                errors.Add(prefix + "gateway_error.status must be one of " + string.Join(", ", GatewayErrorFault.Statuses) + ".");
+            }
+        }
+
+        if (plan.Tamper is { } tamper)
+        {
+            Rate(errors, tamper.Rate, prefix + "tamper.rate");
+            Operations(errors, tamper.Operations, prefix + "tamper.operations");
+            MaxCount(errors, tamper.MaxCount, prefix + "tamper.max_count");
+            if (tamper.Field is not TamperFault.Amount and not TamperFault.AmountReceived and not TamperFault.ChargeId)
+            {
+                errors.Add(prefix + "tamper.field must be \"amount\", \"amount_received\" or \"charge_id\".");
+            }
+        }
+
         if (plan.Decline is { } decline)
         {
             Rate(errors, decline.Rate, prefix + "decline.rate");

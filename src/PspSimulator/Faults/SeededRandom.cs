@@ -14,6 +14,8 @@ internal static class SeededRandom
     public const int StreamDecline = 6;
     public const int StreamDeclineKind = 7;
     public const int StreamLatency = 8;
+    public const int StreamGatewayError = 9;
+    public const int StreamTamper = 10;
     public const int StreamWebhookDrop = 11;
     public const int StreamWebhookDuplicate = 12;
     public const int StreamWebhookReorder = 13;

@@ -66,6 +66,13 @@ internal sealed class OperationRunner(
                 return StripeErrors.RateLimited();
             }
 
+            if (roll.Kind == FaultKind.GatewayError)
+            {
+                // Answered in front of the API: the key is never claimed and nothing is saved.
+                await DelayAsync(roll.LatencyMs, cancellationToken);
+                return StripeErrors.Gateway(roll.GatewayStatus);
+            }
+
             IdempotencyEntry? entry = null;
             if (key is not null && fingerprint is not null)
             {
@@ -112,7 +119,10 @@ internal sealed class OperationRunner(
                     return ConnectionDropResult.AfterPartialStatusLine;
                 }
 
-                return response;
+                // Rewritten after it was saved: only this copy of the answer lies.
+                return response.StatusCode == StatusCodes.Status200OK && plan.RollTamper(roll.Sequence, operation) is { } field
+                    ? AnswerTamperer.Rewrite(response, field)
+                    : response;
             }
             finally
             {

@@ -62,6 +62,14 @@ internal static class StripeErrors
             StatusCodes.Status503ServiceUnavailable,
             new ErrorBody("api_error", null, null, "The service is temporarily unavailable.", null, null));
 
+    /// <summary>What a gateway in front of the API answers (see <see cref="Faults.GatewayErrorFault"/>).</summary>
+    public static StripeResponse Gateway(int statusCode) =>
+        Error(
+            statusCode,
+            statusCode >= 500
+                ? new ErrorBody("api_error", null, null, "Bad gateway.", null, null)
+                : new ErrorBody("invalid_request_error", null, null, "Refused by the gateway.", null, null));
+
     public static string DeclineMessage(string declineCode) =>
         declineCode == DeclineCodes.InsufficientFunds ? "Your card has insufficient funds." : "Your card was declined.";
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Payments.Pipeline.Observability;
 
 namespace Payments.Pipeline.Charges;
 
@@ -10,6 +11,16 @@ namespace Payments.Pipeline.Charges;
 public sealed class OutcomeNotifier
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _waiters = new(StringComparer.Ordinal);
+
+    public OutcomeNotifier(PaymentsMetrics metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        metrics.Meter.CreateObservableGauge("payments.charges.outcome_waiters", () => Waiting,
+            description: "Requests of this process waiting for a charge's outcome.");
+    }
+
+    /// <summary>Requests waiting for an outcome now.</summary>
+    public int Waiting => _waiters.Count;
 
     /// <summary>Completes with the charge's JSON as committed by its next transition (null when not carried).</summary>
     public Task<string?> Register(string chargeId) =>

@@ -25,7 +25,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<PaymentsMetrics>();
         services.AddSingleton<ChargeMetrics>();
         services.AddSingleton<Readiness>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         // The host may have computed it already (it sizes Kestrel's connections from it).
         services.TryAddSingleton(_ => DescriptorBudget.For(configuration));
         services.AddPaymentsStorage(configuration);

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Payments.Ingress.Tests.Support;
 
 namespace Payments.Ingress.Tests.PspWebhooks;
@@ -11,7 +10,7 @@ public sealed class PspSideChangeTests(ServiceFixture service) : IClassFixture<S
     {
         var (id, pi) = await AuthorizeAsync(2200);
 
-        using var captured = await PspPostAsync($"/v1/payment_intents/{pi}/capture", "amount_to_capture=2000");
+        using var captured = await service.PspPostAsync($"/v1/payment_intents/{pi}/capture", "amount_to_capture=2000");
 
         Assert.True(captured.IsSuccessStatusCode, await captured.Content.ReadAsStringAsync());
         var charge = await service.WaitForChargeAsync(id, c => (string?)c["status"] == "captured");
@@ -27,7 +26,7 @@ public sealed class PspSideChangeTests(ServiceFixture service) : IClassFixture<S
     {
         var (id, pi) = await AuthorizeAsync(1800);
 
-        using var canceled = await PspPostAsync($"/v1/payment_intents/{pi}/cancel", "");
+        using var canceled = await service.PspPostAsync($"/v1/payment_intents/{pi}/cancel", "");
 
         Assert.True(canceled.IsSuccessStatusCode, await canceled.Content.ReadAsStringAsync());
         await service.WaitForChargeAsync(id, c => (string?)c["status"] == "voided");
@@ -41,16 +40,5 @@ public sealed class PspSideChangeTests(ServiceFixture service) : IClassFixture<S
         var charge = await ServiceFixture.ReadObjectAsync(response);
         Assert.Equal("authorized", (string?)charge["status"]);
         return ((string)charge["id"]!, (string)charge["psp_reference"]!);
-    }
-
-    private async Task<HttpResponseMessage> PspPostAsync(string path, string form)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk_test_sim");
-        request.Headers.Add("Idempotency-Key", $"dashboard-{Guid.NewGuid():N}");
-        return await service.Simulator.SendAsync(request);
     }
 }

@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Payments.Ingress.Hosting;
 using Payments.Testing;
 using PspSimulator;
@@ -40,6 +42,11 @@ public class ServiceFixture : IAsyncLifetime
     protected virtual IReadOnlyDictionary<string, string?> ServiceSettings => new Dictionary<string, string?>();
 
     protected virtual IReadOnlyDictionary<string, string?> SimulatorSettings => new Dictionary<string, string?>();
+
+    /// <summary>Services a test class replaces in the service's host (e.g. its clock).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
 
     /// <summary>False for tests that run the service as a child process first.</summary>
     protected virtual bool StartServiceOnInitialize => true;
@@ -106,7 +113,9 @@ public class ServiceFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        _service = PaymentsHost.Build(PaymentsHost.CreateBuilder([], settings));
+        var builder = PaymentsHost.CreateBuilder([], settings);
+        ConfigureServices(builder.Services);
+        _service = PaymentsHost.Build(builder);
         await _service.StartAsync();
         ServiceUrl = _service.Urls.First();
         Merchant = ClientFor(MerchantKey);
@@ -150,6 +159,49 @@ public class ServiceFixture : IAsyncLifetime
     }
 
     public Task ClearFaultsAsync() => SetFaultsAsync(new { });
+
+    /// <summary>A POST to the PSP's own API with its secret key, as its dashboard would make it.</summary>
+    public async Task<HttpResponseMessage> PspPostAsync(string path, string form)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "sk_test_sim");
+        request.Headers.Add("Idempotency-Key", $"dashboard-{Guid.NewGuid():N}");
+        return await Simulator.SendAsync(request);
+    }
+
+    /// <summary>The PaymentIntents the PSP holds for a charge, by its ground truth.</summary>
+    public async Task<IReadOnlyList<string>> PaymentIntentIdsAsync(string chargeId) =>
+        [.. (await TruthAsync(chargeId))["payment_intents"]!.AsArray().Select(p => (string)p!["id"]!)];
+
+    /// <summary>
+    /// Takes the database away from the service (no new connections, every open one ended) or
+    /// gives it back: the database server is fine, only this test's database is unreachable.
+    /// </summary>
+    public async Task SetDatabaseReachableAsync(bool reachable)
+    {
+        var cluster = await TestCluster.GetAsync();
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using (var allow = new NpgsqlCommand($"ALTER DATABASE \"{Database.Name}\" WITH ALLOW_CONNECTIONS {(reachable ? "true" : "false")}", connection))
+        {
+            await allow.ExecuteNonQueryAsync();
+        }
+
+        if (!reachable)
+        {
+            await using var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", connection);
+            terminate.Parameters.AddWithValue(Database.Name);
+            await terminate.ExecuteScalarAsync();
+        }
+        else
+        {
+            // The test's own pooled connections were ended too.
+            Database.DataSource.Clear();
+        }
+    }
 
     /// <summary>The simulator's ground truth, optionally for one charge.</summary>
     public async Task<JsonObject> TruthAsync(string? chargeId = null)

@@ -87,16 +87,16 @@ public sealed class ChargesInProgressTests
     }
 
     [Fact]
-    public void Charges_pending_far_longer_than_a_lease_are_forgotten()
+    public void Charges_still_pending_long_after_acceptance_keep_counting_against_the_limit()
     {
+        // A backlog is what admission must see: age alone never lets a charge out of the count.
         var (inProgress, clock) = Create(limit: 100);
-        inProgress.Started("ch_elsewhere");
+        inProgress.Started("ch_stuck");
 
         clock.Advance(new ChargeOptions().AttemptLease * 3);
         inProgress.ForgetStale();
 
-        Assert.Equal(0, inProgress.Count);
-        Assert.Equal(0, inProgress.AverageSecondsToFinal);
+        Assert.Equal(1, inProgress.Count);
     }
 
     private static (ChargesInProgress InProgress, ManualClock Clock) Create(int limit, TimeSpan? target = null)

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+using Payments.Ingress.Hosting;
+using Payments.Testing;
+
+namespace Payments.Ingress.Tests.ExactlyOnce;
+
+/// <summary>
+/// A lease shorter than the work it guards lets another worker start the same step while the
+/// first may still be running: the service refuses to start with such settings.
+/// </summary>
+public sealed class LeaseSettingsTests : IAsyncLifetime
+{
+    private readonly TestDatabase _database = new();
+
+    public Task InitializeAsync() => _database.InitializeAsync();
+
+    public Task DisposeAsync() => _database.DisposeAsync();
+
+    [Fact]
+    public async Task Attempt_lease_shorter_than_a_resolve_can_take_stops_the_service_at_start()
+    {
+        // A resolve makes up to three PSP calls of up to (1 + retries) x 10 s each: 60 s is too short.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Payments"] = _database.ConnectionString,
+            ["Psp:BaseUrl"] = "http://127.0.0.1:9",
+            ["Psp:ApiKey"] = "sk_test_sim",
+            ["Psp:WebhookSecret"] = "whsec_tests_only",
+            ["Psp:AttemptTimeout"] = "00:00:10",
+            ["Psp:MaxRetries"] = "2",
+            ["Charges:AttemptLease"] = "00:01:00",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        await using var service = PaymentsHost.Build(PaymentsHost.CreateBuilder([], settings));
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => service.StartAsync());
+
+        Assert.Contains("Charges:AttemptLease", refused.Message, StringComparison.Ordinal);
+        await service.StopAsync();
+    }
+}

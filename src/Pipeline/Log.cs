@@ -45,4 +45,10 @@ internal static partial class Log
 
     [LoggerMessage(1500, LogLevel.Information, "{Kind} {StepId} is still open ({Reason}); it will be resolved before anything else is sent for its charge")]
     public static partial void StepStillOpen(ILogger logger, string kind, string stepId, string reason);
+
+    [LoggerMessage(1303, LogLevel.Error, "{Kind} {StepId}: the PSP answered {PspObject}, which cannot be ours ({Mismatch}); not applied, waiting for a true answer")]
+    public static partial void PspMismatch(ILogger logger, string kind, string stepId, string pspObject, string mismatch);
+
+    [LoggerMessage(1304, LogLevel.Warning, "{Kind} {StepId}: older than the PSP's key retention allows to send again; only reading the PSP from now on")]
+    public static partial void SendWindowClosed(ILogger logger, string kind, string stepId);
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 using Payments.Ingress.Auth;
 using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
@@ -40,17 +39,7 @@ internal static class ChargesApi
             var intent = ((ChargeRequestReader.Result.Valid)read).Intent;
             var respondAsync = MerchantPost.WantsAsync(context);
 
-            ChargeAnswer answer;
-            try
-            {
-                answer = await charges.CreateAsync(intent, respondAsync, cancellationToken).ConfigureAwait(false);
-            }
-            catch (NpgsqlException)
-            {
-                // The intent did not commit: nothing is recorded, a retry with the key is safe.
-                return ApiProblems.Unavailable();
-            }
-
+            var answer = await charges.CreateAsync(intent, respondAsync, cancellationToken).ConfigureAwait(false);
             switch (answer)
             {
                 case ChargeAnswer.Charge charge:
@@ -69,6 +58,11 @@ internal static class ChargesApi
                     return ApiProblems.IdempotencyKeyReused();
                 case ChargeAnswer.DuplicateOrder duplicate:
                     return ApiProblems.DuplicateOrder(duplicate.ChargeId);
+                case ChargeAnswer.Unavailable:
+                    context.Response.Headers.RetryAfter = "1";
+                    return ApiProblems.Unavailable();
+                case ChargeAnswer.OutcomeUnknown:
+                    return ApiProblems.OutcomeUnknown();
                 default:
                     context.Response.Headers.RetryAfter = "1";
                     return ApiProblems.Overloaded();

@@ -62,6 +62,11 @@ internal static class ApiProblems
     public static ProblemHttpResult Unavailable() =>
         Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "The service cannot record requests right now; nothing was recorded.", "Retry with the same Idempotency-Key.");
 
+    /// <summary>The request's commit broke under way: it may be recorded. Never "nothing recorded".</summary>
+    public static ProblemHttpResult OutcomeUnknown() =>
+        Problem(StatusCodes.Status500InternalServerError, "outcome_unknown", "The service cannot tell whether the request was recorded.",
+            "Retry with the same Idempotency-Key: that is safe, and answers the object if it was recorded.");
+
     public static ProblemHttpResult InvalidSignature() =>
         Problem(StatusCodes.Status400BadRequest, "invalid_signature", "The webhook signature is missing, wrong or too old.");
 }

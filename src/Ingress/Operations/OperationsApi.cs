@@ -17,10 +17,12 @@ internal static class OperationsApi
 
     private static Ok<HealthReport> Healthz() => TypedResults.Ok(new HealthReport("ok", null, null));
 
-    private static Results<Ok<HealthReport>, JsonHttpResult<HealthReport>> Readyz(Readiness readiness)
+    private static async Task<Results<Ok<HealthReport>, JsonHttpResult<HealthReport>>> Readyz(Readiness readiness, CancellationToken cancellationToken)
     {
-        var report = new HealthReport(readiness.IsReady ? "ok" : "starting", readiness.DatabaseMigrated, readiness.PipelineRunning);
-        return readiness.IsReady
+        var ready = await readiness.CheckAsync(cancellationToken).ConfigureAwait(false);
+        var status = ready ? "ok" : !readiness.DatabaseMigrated || !readiness.PipelineRunning ? "starting" : "database_unreachable";
+        var report = new HealthReport(status, readiness.DatabaseMigrated, readiness.PipelineRunning, readiness.DatabaseAnswers);
+        return ready
             ? TypedResults.Ok(report)
             : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
@@ -32,5 +34,5 @@ internal static class OperationsApi
         return TypedResults.Content(output.ToString(), "text/plain; version=0.0.4; charset=utf-8");
     }
 
-    internal sealed record HealthReport(string Status, bool? DatabaseMigrated, bool? PipelineRunning);
+    internal sealed record HealthReport(string Status, bool? DatabaseMigrated, bool? PipelineRunning, bool? DatabaseAnswers = null);
 }

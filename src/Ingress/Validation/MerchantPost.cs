@@ -75,6 +75,17 @@ internal static class MerchantPost
             return (null, ApiProblems.PanNotAllowed());
         }
 
+        // PostgreSQL text cannot hold NUL: refused here, with its field named, it cannot reach a
+        // group commit and fail the requests committed with it.
+        if (FieldWithNul(document.RootElement, "") is { } field)
+        {
+            document.Dispose();
+            return (null, ApiProblems.InvalidRequest(new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                [field.Length == 0 ? "body" : field] = ["Must not contain the NUL character (\\u0000)."],
+            }));
+        }
+
         if (knownFields is not null)
         {
             var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -91,6 +102,45 @@ internal static class MerchantPost
 
     public static bool WantsAsync(HttpContext context) =>
         context.Request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The path of the first member name or string holding a NUL character, or null.</summary>
+    private static string? FieldWithNul(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return element.GetString()!.Contains('\0', StringComparison.Ordinal) ? path : null;
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    var memberPath = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
+                    if (member.Name.Contains('\0', StringComparison.Ordinal))
+                    {
+                        return path.Length == 0 ? "body" : path;
+                    }
+
+                    if (FieldWithNul(member.Value, memberPath) is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FieldWithNul(item, $"{path}[{index++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
 
     private static bool ContainsPanInStrings(JsonElement element) => element.ValueKind switch
     {

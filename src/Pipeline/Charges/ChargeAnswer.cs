@@ -18,4 +18,13 @@ public abstract record ChargeAnswer
 
     /// <summary>Nothing recorded: the intent queue is full. Safe to retry with the same key.</summary>
     public sealed record Overloaded : ChargeAnswer;
+
+    /// <summary>Nothing recorded by this request: the database refused it or could not be reached.</summary>
+    public sealed record Unavailable : ChargeAnswer;
+
+    /// <summary>
+    /// The intent's commit broke under way: it may or may not be recorded. A retry with the same
+    /// key is safe and answers the charge if it was.
+    /// </summary>
+    public sealed record OutcomeUnknown : ChargeAnswer;
 }

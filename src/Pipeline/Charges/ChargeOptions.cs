@@ -12,13 +12,17 @@ public sealed class ChargeOptions
 
     /// <summary>
     /// How long a freshly recorded intent is left to the worker it was handed to before the
-    /// recovery sweep may take it (a crash between commit and PSP call, a full channel). It is
-    /// also the lease of the first PSP call, so it must exceed a call with its retries.
+    /// recovery sweep may take it (a crash between commit and PSP call, a full channel). Its
+    /// first call is sent under this lease when enough of it is left to cover the longest call
+    /// (<see cref="Psp.PspOptions.LongestCall"/>); otherwise the call is leased afresh from its start.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan RecoveryThreshold { get; set; } = TimeSpan.FromSeconds(45);
 
-    /// <summary>How long a charge is leased while its PSP call (with retries) may be running.</summary>
+    /// <summary>
+    /// How long a charge, capture, void or refund is leased from the start of each PSP call (with
+    /// retries) it makes; at least <see cref="Psp.PspOptions.LongestCall"/>, checked at start.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:30:00")]
     public TimeSpan AttemptLease { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -151,91 +151,129 @@ public sealed partial class ChargeProcessor
     }
 
     /// <summary>
-    /// One PSP call for a step (the first, or a replay with the same key), then, if its answer
-    /// is not definite, a read of the truth (GET PaymentIntent, or the PaymentIntent's refunds,
-    /// neither of which lags). A step ends as failed only when the key is settled at the PSP,
-    /// so nothing under it can still run, and the read shows it did not happen. True when the step ended.
+    /// One PSP call for a step (the first, or a replay with the same key while the PSP still
+    /// remembers it: invariant 9), then, if its answer is not definite, a read of the truth (GET
+    /// PaymentIntent, or the PaymentIntent's refunds, neither of which lags). A step ends as failed
+    /// only when the read shows it did not happen and nothing under its key can still run: the
+    /// key is settled at the PSP, or the send window closed more than a call ago. A refusal is
+    /// definite only on the step's first send or as the PSP's saved answer; on a replay the first
+    /// send may have run, so it only sends us to the read. True when the step ended.
     /// </summary>
     private async Task<bool> RunStepAsync(ChargeRow charge, OpenStep step, CancellationToken cancellationToken)
     {
-        if (await operations.MarkAttemptAsync(step, _options.AttemptLease, cancellationToken).ConfigureAwait(false) is not { } attempts)
+        if (await operations.MarkAttemptAsync(step, _options.AttemptLease, cancellationToken).ConfigureAwait(false) is not { } mark)
         {
             return true;
         }
 
         var paymentIntent = charge.PspReference ?? throw new InvalidOperationException($"Charge {charge.Id} has an operation but no PaymentIntent.");
-        var outcome = step.Kind switch
+        var maySend = MaySend(mark);
+        PspOutcome? outcome = null;
+        if (maySend)
         {
-            OpenStep.Capture => await psp.CapturePaymentIntentAsync(step.Id, paymentIntent, step.Amount, cancellationToken).ConfigureAwait(false),
-            OpenStep.Void => await psp.CancelPaymentIntentAsync(step.Id, paymentIntent, cancellationToken).ConfigureAwait(false),
-            _ => await psp.CreateRefundAsync(step.Id, paymentIntent, step.Amount!.Value, cancellationToken).ConfigureAwait(false),
-        };
+            outcome = step.Kind switch
+            {
+                OpenStep.Capture => await psp.CapturePaymentIntentAsync(step.Id, paymentIntent, step.Amount, cancellationToken).ConfigureAwait(false),
+                OpenStep.Void => await psp.CancelPaymentIntentAsync(step.Id, paymentIntent, cancellationToken).ConfigureAwait(false),
+                _ => await psp.CreateRefundAsync(step.Id, paymentIntent, step.Amount!.Value, cancellationToken).ConfigureAwait(false),
+            };
 
-        if (outcome is PspOutcome.Refused refused)
+            if (outcome is PspOutcome.Refused refused && (mark.Attempts == 1 || refused.Saved))
+            {
+                // Refused for the object's state or the amount: definite, nothing happened.
+                await EndStepAsync(charge, step, succeeded: false, null, refused.Code ?? "psp_refused", refused.Message, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+
+            if (outcome.IsDefinite && await ApplyReadAsync(charge, step, outcome, notDoneCode: null, cancellationToken).ConfigureAwait(false) == StepRead.Ended)
+            {
+                return true;
+            }
+        }
+        else
         {
-            // Refused for the object's state or the amount: definite, nothing happened.
-            await EndStepAsync(charge, step, succeeded: false, null, refused.Code ?? "psp_refused", refused.Message, cancellationToken).ConfigureAwait(false);
-            return true;
+            Log.SendWindowClosed(logger, step.Kind, step.Id);
         }
 
-        if (outcome.IsDefinite && await ApplyReadAsync(charge, step, outcome, keySettledAt: null, cancellationToken).ConfigureAwait(false))
-        {
-            return true;
-        }
-
-        var keySettledAt = step.PspKeySettledAt ?? (outcome is PspOutcome.Indeterminate { KeySettled: true } ? clock.GetUtcNow() : null);
+        var settledNow = outcome is PspOutcome.Indeterminate { KeySettled: true };
+        var notDoneCode = step.PspKeySettledAt is not null || settledNow ? "psp_error"
+            : !maySend && mark.Now >= mark.RecordedAt + _psp.SendWindow + _options.AttemptLease ? "psp_key_expired"
+            : null;
         var read = step.Kind == OpenStep.Refund
             ? await psp.FindRefundAsync(paymentIntent, step.Id, cancellationToken).ConfigureAwait(false)
             : await psp.GetPaymentIntentAsync(paymentIntent, cancellationToken).ConfigureAwait(false);
-        if (await ApplyReadAsync(charge, step, read, keySettledAt, cancellationToken).ConfigureAwait(false))
+        var applied = await ApplyReadAsync(charge, step, read, notDoneCode, cancellationToken).ConfigureAwait(false);
+        if (applied == StepRead.Ended)
         {
             return true;
         }
 
-        var reason = outcome switch
-        {
-            PspOutcome.Unavailable when step.PendingReason != PendingReason.OutcomeUnknown => PendingReason.PspUnavailable,
-            PspOutcome.RefundCompleted => PendingReason.AwaitingPsp,
-            _ => PendingReason.OutcomeUnknown,
-        };
-        await operations.UpdatePendingAsync(step, reason, Backoff(attempts), keySettledAt, cancellationToken).ConfigureAwait(false);
+        var reason = applied == StepRead.Mismatch ? PendingReason.PspMismatch
+            : outcome is PspOutcome.Unavailable && step.PendingReason != PendingReason.OutcomeUnknown ? PendingReason.PspUnavailable
+            : outcome is PspOutcome.RefundCompleted ? PendingReason.AwaitingPsp
+            : PendingReason.OutcomeUnknown;
+        var retryIn = outcome is PspOutcome.Unavailable { Reason: "circuit_open" } ? Jittered(_psp.BreakDuration) : Backoff(mark.Attempts);
+        await operations.UpdatePendingAsync(step, reason, retryIn, settledNow, cancellationToken).ConfigureAwait(false);
         Log.StepStillOpen(logger, step.Kind, step.Id, reason);
         return false;
     }
 
-    /// <summary>Ends the step from what the PSP shows; false when that is not decisive yet.</summary>
-    private async Task<bool> ApplyReadAsync(ChargeRow charge, OpenStep step, PspOutcome read, DateTimeOffset? keySettledAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends the step from what the PSP shows. <paramref name="notDoneCode"/> is set when nothing
+    /// under the step's key can still run, so a read that shows it not done ends it failed.
+    /// </summary>
+    private async Task<StepRead> ApplyReadAsync(ChargeRow charge, OpenStep step, PspOutcome read, string? notDoneCode, CancellationToken cancellationToken)
     {
+        var mismatch = read switch
+        {
+            PspOutcome.Completed { Intent: var intent } => intent.MismatchWith(charge.Id, charge.Amount, charge.Currency, charge.PspReference),
+            PspOutcome.RefundCompleted { Refund: var refund } => refund.MismatchWith(step.Id, charge.PspReference!, step.Amount ?? 0),
+            _ => null,
+        };
+        if (mismatch is not null)
+        {
+            Log.PspMismatch(logger, step.Kind, step.Id, read is PspOutcome.Completed c ? c.Intent.Id : ((PspOutcome.RefundCompleted)read).Refund.Id, mismatch);
+            metrics.PspMismatch(step.Kind);
+            return StepRead.Mismatch;
+        }
+
         switch (step.Kind, read)
         {
             case (OpenStep.Capture, PspOutcome.Completed { Intent.Status: "succeeded" } done):
                 await EndStepAsync(charge, step, succeeded: true, done.Intent, null, null, cancellationToken).ConfigureAwait(false);
-                return true;
+                return StepRead.Ended;
             case (OpenStep.Void, PspOutcome.Completed { Intent.Status: "canceled" } done):
                 await EndStepAsync(charge, step, succeeded: true, done.Intent, null, null, cancellationToken).ConfigureAwait(false);
-                return true;
+                return StepRead.Ended;
             case (OpenStep.Capture, PspOutcome.Completed { Intent.Status: "canceled" }):
             case (OpenStep.Void, PspOutcome.Completed { Intent.Status: "succeeded" }):
                 // The other way happened at the PSP: this step did not; the charge follows the PSP.
                 await EndStepAsync(charge, step, succeeded: false, null, "invalid_state", "The PaymentIntent had already moved on.", cancellationToken).ConfigureAwait(false);
-                await FollowPaymentIntentAsync(charge, read, Actor.Pipeline, cancellationToken).ConfigureAwait(false);
-                return true;
-            case (OpenStep.Capture or OpenStep.Void, PspOutcome.Completed { Intent.Status: "requires_capture" }) when keySettledAt is not null:
-                // GET does not lag: the key can no longer run, and the PaymentIntent is untouched.
-                await EndStepAsync(charge, step, succeeded: false, null, "psp_error", "The PSP failed to process the operation and did not carry it out.", cancellationToken).ConfigureAwait(false);
-                return true;
+                await FollowPaymentIntentAsync(await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge, read, Actor.Pipeline, cancellationToken).ConfigureAwait(false);
+                return StepRead.Ended;
+            case (OpenStep.Capture or OpenStep.Void, PspOutcome.Completed { Intent.Status: "requires_capture" }) when notDoneCode is not null:
+                // GET does not lag: nothing under the key can run any more, and the PaymentIntent is untouched.
+                await EndStepAsync(charge, step, succeeded: false, null, notDoneCode, "The PSP did not carry the operation out.", cancellationToken).ConfigureAwait(false);
+                return StepRead.Ended;
             case (OpenStep.Refund, PspOutcome.RefundCompleted { Refund.Status: "succeeded" } done):
                 await operations.FinishRefundAsync(step.Id, succeeded: true, done.Refund.Id, null, null, Actor.Pipeline, "refund succeeded at the PSP", cancellationToken).ConfigureAwait(false);
-                return true;
+                return StepRead.Ended;
             case (OpenStep.Refund, PspOutcome.RefundCompleted { Refund.Status: "failed" or "canceled" } done):
                 await operations.FinishRefundAsync(step.Id, succeeded: false, done.Refund.Id, "refund_failed", "The PSP reported the refund as failed.", Actor.Pipeline, "refund failed at the PSP", cancellationToken).ConfigureAwait(false);
-                return true;
-            case (OpenStep.Refund, PspOutcome.NotFound) when keySettledAt is not null:
-                await operations.FinishRefundAsync(step.Id, succeeded: false, null, "psp_error", "The PSP failed to process the refund and did not carry it out.", Actor.Pipeline, "proven not carried out after PSP error", cancellationToken).ConfigureAwait(false);
-                return true;
+                return StepRead.Ended;
+            case (OpenStep.Refund, PspOutcome.NotFound) when notDoneCode is not null:
+                await operations.FinishRefundAsync(step.Id, succeeded: false, null, notDoneCode, "The PSP did not carry the refund out.", Actor.Pipeline, "proven not carried out", cancellationToken).ConfigureAwait(false);
+                return StepRead.Ended;
             default:
-                return false;
+                return StepRead.Open;
         }
+    }
+
+    private enum StepRead
+    {
+        Open,
+        Ended,
+        Mismatch,
     }
 
     private async Task EndStepAsync(ChargeRow charge, OpenStep step, bool succeeded, PaymentIntent? intent, string? failureCode, string? failureMessage, CancellationToken cancellationToken)

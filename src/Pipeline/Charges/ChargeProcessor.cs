@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Pipeline.Merchants;
@@ -11,7 +12,8 @@ namespace Payments.Pipeline.Charges;
 /// <summary>
 /// The charge state machine. It runs inside the charge's partition, so two of its steps for
 /// one charge never overlap in this process; every move it makes is conditional on the row
-/// it read (status and version), so a racing webhook or instance loses cleanly instead.
+/// it read (status and version), so a racing webhook or instance loses cleanly, and the loser
+/// decides again from the row as it now is.
 /// </summary>
 public sealed partial class ChargeProcessor(
     ChargeStore store,
@@ -23,7 +25,6 @@ public sealed partial class ChargeProcessor(
     ChargeMetrics metrics,
     IOptions<ChargeOptions> chargeOptions,
     IOptions<PspOptions> pspOptions,
-    TimeProvider clock,
     ILogger<ChargeProcessor> logger) : IWorkHandler
 {
     private const int MaxRaceRetries = 5;
@@ -42,9 +43,7 @@ public sealed partial class ChargeProcessor(
 
         if (item.Fresh is { } fresh)
         {
-            // Handed over by the ingress right after its commit: nothing can have moved it yet
-            // except a webhook, which the transition's version check would catch.
-            await AttemptAsync(fresh, markAttempt: false, cancellationToken).ConfigureAwait(false);
+            await AttemptFreshAsync(fresh, item.FreshSince, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -54,66 +53,110 @@ public sealed partial class ChargeProcessor(
             return;
         }
 
+        // A webhook's durable follow-up ends only once the PaymentIntent was read and applied;
+        // otherwise it comes due again (see 0007_exactly_once.sql).
+        var followUp = item.Kind == WorkKind.Refresh ? charge.FollowUpAt : null;
+        var read = await AdvanceAsync(charge, item.Kind, cancellationToken).ConfigureAwait(false);
+        if (followUp is { } seen)
+        {
+            if (read)
+            {
+                await store.ClearFollowUpAsync(charge.Id, seen, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await store.DelayFollowUpAsync(charge.Id, Backoff(charge.AttemptCount + 1), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>One step towards a final state; false when the PSP could not be read to its end.</summary>
+    private async Task<bool> AdvanceAsync(ChargeRow charge, WorkKind kind, CancellationToken cancellationToken)
+    {
         if (charge.Status is ChargeStatus.Authorized or ChargeStatus.Captured)
         {
             // Open captures, voids and refunds first; then, for an authorization a webhook says
             // moved at the PSP, read the PaymentIntent and follow it.
-            var stillOpen = await ResolveOpenStepsAsync(charge, cancellationToken).ConfigureAwait(false);
-            if (!stillOpen && item.Kind == WorkKind.Refresh && charge.Status == ChargeStatus.Authorized && charge.PspReference is not null)
+            if (await ResolveOpenStepsAsync(charge, cancellationToken).ConfigureAwait(false))
             {
-                charge = await store.LoadAsync(item.ChargeId, cancellationToken).ConfigureAwait(false) ?? charge;
-                await FollowPaymentIntentAsync(charge, await psp.GetPaymentIntentAsync(charge.PspReference!, cancellationToken).ConfigureAwait(false), Actor.PspWebhook, cancellationToken).ConfigureAwait(false);
+                return false;
             }
 
-            return;
+            if (kind != WorkKind.Refresh || charge.Status != ChargeStatus.Authorized || charge.PspReference is null)
+            {
+                return true;
+            }
+
+            charge = await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge;
+            var read = await psp.GetPaymentIntentAsync(charge.PspReference!, cancellationToken).ConfigureAwait(false);
+            return await FollowPaymentIntentAsync(charge, read, Actor.PspWebhook, cancellationToken).ConfigureAwait(false);
         }
 
         if (ChargeStatus.IsFinal(charge.Status))
         {
-            return;
+            return true;
         }
 
-        var mayHaveRun = charge.AttemptCount > 0 || charge.PspReference is not null || charge.PendingReason == PendingReason.OutcomeUnknown;
-        if (mayHaveRun || item.Kind == WorkKind.Refresh)
+        var mayHaveRun = charge.AttemptCount > 0 || charge.PspReference is not null || charge.PendingReason is not PendingReason.AwaitingPsp;
+        if (mayHaveRun || kind == WorkKind.Refresh)
         {
-            await ResolveAsync(charge, item.Kind == WorkKind.Refresh ? Actor.PspWebhook : Actor.Pipeline, cancellationToken).ConfigureAwait(false);
+            await ResolveAsync(charge, kind == WorkKind.Refresh ? Actor.PspWebhook : Actor.Pipeline, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await AttemptAsync(charge, markAttempt: true, cancellationToken).ConfigureAwait(false);
+            await AttemptAsync(charge, cancellationToken).ConfigureAwait(false);
         }
+
+        // A pending charge is swept by its own next attempt; the follow-up has nothing left to add.
+        return true;
     }
 
     /// <summary>
-    /// The first call to the PSP for a charge (invariant 2: its intent row is committed). A
-    /// fresh intent skips counting the attempt in its own commit: the insert already leased it
-    /// for <see cref="ChargeOptions.RecoveryThreshold"/>, longer than a call with its retries,
-    /// and if this process dies mid-call the sweep's attempt replays the same key, which can
-    /// only return what this call did.
+    /// The first call to the PSP for a charge handed over right after its commit (invariant 2).
+    /// The insert leased the row for <see cref="ChargeOptions.RecoveryThreshold"/> from its commit,
+    /// which came after <paramref name="submittedAt"/>; time spent queued eats that lease, so when
+    /// what is left could not cover the longest call, the call is leased afresh from its start.
     /// </summary>
-    private async Task AttemptAsync(ChargeRow charge, bool markAttempt, CancellationToken cancellationToken)
+    private async Task AttemptFreshAsync(ChargeRow charge, long submittedAt, CancellationToken cancellationToken)
     {
-        if (markAttempt)
+        if (_options.RecoveryThreshold - Stopwatch.GetElapsedTime(submittedAt) < _psp.LongestCall)
         {
-            var version = await store.MarkAttemptAsync(charge.Id, _options.AttemptLease, cancellationToken).ConfigureAwait(false);
-            if (version is null)
-            {
-                return;
-            }
-
-            charge = charge with { Version = version.Value, AttemptCount = charge.AttemptCount + 1 };
+            await AttemptAsync(charge, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         var outcome = await psp.CreatePaymentIntentAsync(RequestFor(charge), cancellationToken).ConfigureAwait(false);
-        await ApplyCreateOutcomeAsync(charge, outcome, cancellationToken).ConfigureAwait(false);
+        await ApplyCreateOutcomeAsync(charge, outcome, firstSend: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The first call for a charge nothing was sent for yet, leased from the call's start.</summary>
+    private async Task AttemptAsync(ChargeRow charge, CancellationToken cancellationToken)
+    {
+        if (await store.MarkAttemptAsync(charge.Id, _options.AttemptLease, cancellationToken).ConfigureAwait(false) is not { } mark)
+        {
+            return;
+        }
+
+        charge = charge with { Version = mark.Version, AttemptCount = mark.Attempts };
+        if (!MaySend(mark))
+        {
+            // Recorded too long ago (a restore, a long outage) to be sent safely even the first time.
+            await ResolveAsync(charge, Actor.Pipeline, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var outcome = await psp.CreatePaymentIntentAsync(RequestFor(charge), cancellationToken).ConfigureAwait(false);
+        await ApplyCreateOutcomeAsync(charge, outcome, firstSend: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Invariant 3: an unknown outcome is resolved by asking the PSP, never by guessing and
     /// never under a new key. First replay the same request with the same key (it can only
-    /// return the saved answer, or run for the first time if nothing ran); then read the
-    /// PaymentIntent by reference or search. Only when the key is settled at the PSP and a
-    /// search made more than the index lag later finds nothing is the charge proven uncharged.
+    /// return the saved answer, or run for the first time if nothing ran), but only while the
+    /// PSP still remembers the key (invariant 9); then read the PaymentIntent by search. The
+    /// charge is proven uncharged only by a search made, by the database's clock, at least the
+    /// index lag after the PSP's key settled (nothing under it can run any more), or after the
+    /// send window closed and the last possible send had its call and the lag to show.
     /// </summary>
     private async Task ResolveAsync(ChargeRow charge, string actor, CancellationToken cancellationToken)
     {
@@ -127,27 +170,28 @@ public sealed partial class ChargeProcessor(
             }
         }
 
-        var version = await store.MarkAttemptAsync(charge.Id, _options.AttemptLease, cancellationToken).ConfigureAwait(false);
-        if (version is null)
+        if (await store.MarkAttemptAsync(charge.Id, _options.AttemptLease, cancellationToken).ConfigureAwait(false) is not { } mark)
         {
             return;
         }
 
-        charge = charge with { Version = version.Value, AttemptCount = charge.AttemptCount + 1 };
-        var replay = await psp.CreatePaymentIntentAsync(RequestFor(charge), cancellationToken).ConfigureAwait(false);
-        if (replay.IsDefinite)
+        charge = charge with { Version = mark.Version, AttemptCount = mark.Attempts };
+        var maySend = MaySend(mark);
+        PspOutcome? replay = null;
+        if (maySend)
         {
-            await ApplyCreateOutcomeAsync(charge, replay, cancellationToken).ConfigureAwait(false);
-            return;
+            replay = await psp.CreatePaymentIntentAsync(RequestFor(charge), cancellationToken).ConfigureAwait(false);
+            if (replay is PspOutcome.Completed or PspOutcome.Declined or PspOutcome.Refused { Saved: true })
+            {
+                await ApplyCreateOutcomeAsync(charge, replay, firstSend: false, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+        else
+        {
+            Log.SendWindowClosed(logger, "charge", charge.Id);
         }
 
-        var keySettledAt = charge.PspKeySettledAt;
-        if (replay is PspOutcome.Indeterminate { KeySettled: true } && keySettledAt is null)
-        {
-            keySettledAt = clock.GetUtcNow();
-        }
-
-        var searchedAt = clock.GetUtcNow();
         var search = await psp.SearchByChargeIdAsync(charge.Id, cancellationToken).ConfigureAwait(false);
         if (search is PspOutcome.Completed)
         {
@@ -155,12 +199,18 @@ public sealed partial class ChargeProcessor(
             return;
         }
 
-        if (search is PspOutcome.NotFound && keySettledAt is { } settled && searchedAt - settled >= _psp.SearchLag)
+        var settledProofAt = charge.PspKeySettledAt + _psp.SearchLag;
+        var expiredProofAt = mark.RecordedAt + _psp.SendWindow + _options.AttemptLease + _psp.SearchLag;
+        if (search is PspOutcome.NotFound && (mark.Now >= settledProofAt || (!maySend && mark.Now >= expiredProofAt)))
         {
-            // Proof of no charge: the key can never run again, and the index has had its full
-            // lag to show anything it ran. Only now may the charge fail.
-            await MoveAsync(charge, ChargeStatus.Failed, null, 0, 0, "psp_error",
-                "The PSP failed to process the charge and did not carry it out.", actor, "proven not carried out after PSP error", cancellationToken).ConfigureAwait(false);
+            // Proof of no charge: nothing under the key can run again (or nothing was sent for longer
+            // than any call lasts), and the index has had its full lag to show anything that ran.
+            var code = mark.Now >= settledProofAt ? "psp_error" : "psp_key_expired";
+            var message = code == "psp_error"
+                ? "The PSP failed to process the charge and did not carry it out."
+                : "The PSP could not be asked in time; it did not carry the charge out.";
+            await MoveAsync(charge, row => row.Status == ChargeStatus.Pending ? new Move(ChargeStatus.Failed, null, 0, 0, code, message, "proven not carried out") : null,
+                actor, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -169,14 +219,18 @@ public sealed partial class ChargeProcessor(
         var reason = replay is PspOutcome.Unavailable && charge.PendingReason != PendingReason.OutcomeUnknown
             ? PendingReason.PspUnavailable
             : PendingReason.OutcomeUnknown;
-        var retryIn = replay is PspOutcome.Unavailable { Reason: "circuit_open" } ? _psp.BreakDuration
-            : keySettledAt is { } s && search is PspOutcome.NotFound ? Max(s + _psp.SearchLag - searchedAt + TimeSpan.FromMilliseconds(100), _options.ResolveBackoff)
+        var settledNow = replay is PspOutcome.Indeterminate { KeySettled: true };
+        var retryIn = replay is PspOutcome.Unavailable { Reason: "circuit_open" } ? Jittered(_psp.BreakDuration)
+            : search is not PspOutcome.NotFound ? Backoff(charge.AttemptCount)
+            : settledProofAt is { } proofAt ? Max(proofAt - mark.Now, _options.ResolveBackoff)
+            : settledNow ? Max(_psp.SearchLag, _options.ResolveBackoff)
+            : !maySend ? Max(expiredProofAt - mark.Now, _options.ResolveBackoff)
             : Backoff(charge.AttemptCount);
-        await store.UpdatePendingAsync(charge.Id, reason, retryIn, keySettledAt, cancellationToken).ConfigureAwait(false);
-        Log.OutcomeStillUnknown(logger, charge.Id, Describe(replay), retryIn);
+        await store.UpdatePendingAsync(charge.Id, reason, retryIn, settledNow, cancellationToken).ConfigureAwait(false);
+        Log.OutcomeStillUnknown(logger, charge.Id, Describe(replay ?? search), retryIn);
     }
 
-    private async Task ApplyCreateOutcomeAsync(ChargeRow charge, PspOutcome outcome, CancellationToken cancellationToken)
+    private async Task ApplyCreateOutcomeAsync(ChargeRow charge, PspOutcome outcome, bool firstSend, CancellationToken cancellationToken)
     {
         switch (outcome)
         {
@@ -185,92 +239,102 @@ public sealed partial class ChargeProcessor(
                 break;
 
             case PspOutcome.Declined declined:
-                await MoveAsync(charge, ChargeStatus.Failed, declined.Intent?.Id, 0, 0, declined.Code, declined.Message,
-                    Actor.Pipeline, "declined by the PSP", cancellationToken).ConfigureAwait(false);
+                await MoveAsync(charge, row => row.Status == ChargeStatus.Pending
+                        ? new Move(ChargeStatus.Failed, declined.Intent?.Id, 0, 0, declined.Code, declined.Message, "declined by the PSP")
+                        : null,
+                    Actor.Pipeline, cancellationToken).ConfigureAwait(false);
                 break;
 
-            case PspOutcome.Refused refused:
-                // Refused by validation: the PSP saved nothing and ran nothing.
-                await MoveAsync(charge, ChargeStatus.Failed, null, 0, 0, "psp_invalid_request", refused.Message,
-                    Actor.Pipeline, $"refused by the PSP ({refused.Status} {refused.Type})", cancellationToken).ConfigureAwait(false);
+            case PspOutcome.Refused refused when firstSend || refused.Saved:
+                // Refused by validation on the first send, or the PSP's saved refusal: nothing ran.
+                await MoveAsync(charge, row => row.Status == ChargeStatus.Pending
+                        ? new Move(ChargeStatus.Failed, null, 0, 0, "psp_invalid_request", refused.Message, $"refused by the PSP ({refused.Status} {refused.Type})")
+                        : null,
+                    Actor.Pipeline, cancellationToken).ConfigureAwait(false);
                 break;
 
             case PspOutcome.Unavailable unavailable:
                 // Nothing reached the PSP (or it refused before running): safe to send again later,
-                // with the same key. An open circuit waits out its break.
-                var wait = unavailable.Reason == "circuit_open" ? _psp.BreakDuration : Backoff(charge.AttemptCount);
-                await store.UpdatePendingAsync(charge.Id, PendingReason.PspUnavailable, wait, null, cancellationToken).ConfigureAwait(false);
-                break;
-
-            case PspOutcome.Indeterminate indeterminate:
-                await store.UpdatePendingAsync(charge.Id, PendingReason.OutcomeUnknown, Backoff(charge.AttemptCount),
-                    indeterminate.KeySettled ? clock.GetUtcNow() : null, cancellationToken).ConfigureAwait(false);
-                Log.OutcomeUnknown(logger, charge.Id, indeterminate.Reason);
+                // with the same key. An open circuit waits out its break, jittered so that the
+                // charges it held back do not all come back at the same instant.
+                var wait = unavailable.Reason == "circuit_open" ? Jittered(_psp.BreakDuration) : Backoff(charge.AttemptCount);
+                await store.UpdatePendingAsync(charge.Id, PendingReason.PspUnavailable, wait, keySettled: false, cancellationToken).ConfigureAwait(false);
                 break;
 
             default:
-                // A 404 on create cannot happen by the contract; treat it as unknown.
-                await store.UpdatePendingAsync(charge.Id, PendingReason.OutcomeUnknown, Backoff(charge.AttemptCount), null, cancellationToken).ConfigureAwait(false);
+                // Indeterminate, a refusal of a replay (the first send may have run), or a 404 the
+                // contract does not have: resolved by reading.
+                var settled = outcome is PspOutcome.Indeterminate { KeySettled: true };
+                await store.UpdatePendingAsync(charge.Id, PendingReason.OutcomeUnknown, Backoff(charge.AttemptCount), settled, cancellationToken).ConfigureAwait(false);
+                Log.OutcomeUnknown(logger, charge.Id, Describe(outcome));
                 break;
         }
     }
 
-    /// <summary>Moves the charge to what the PSP's PaymentIntent says, if that is forward.</summary>
-    private async Task FollowPaymentIntentAsync(ChargeRow charge, PspOutcome read, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves the charge to what the PSP's PaymentIntent says, if that is forward. False when the
+    /// answer cannot be applied: not a PaymentIntent, or one that cannot be this charge's.
+    /// </summary>
+    private async Task<bool> FollowPaymentIntentAsync(ChargeRow charge, PspOutcome read, string actor, CancellationToken cancellationToken)
     {
         if (read is not PspOutcome.Completed { Intent: var intent })
         {
-            return;
+            return false;
         }
 
-        switch (intent.Status)
+        if (intent.MismatchWith(charge.Id, charge.Amount, charge.Currency, charge.PspReference) is { } mismatch)
         {
-            case "succeeded":
-                // A partial capture keeps what was authorized; an automatic one authorized what it received.
-                await MoveAsync(charge, ChargeStatus.Captured, intent.Id, Math.Max(charge.AmountAuthorized, intent.AmountReceived), intent.AmountReceived, null, null,
-                    actor, "PaymentIntent succeeded", cancellationToken).ConfigureAwait(false);
-                break;
+            Log.PspMismatch(logger, "charge", charge.Id, intent.Id, mismatch);
+            metrics.PspMismatch("charge");
+            if (charge.Status == ChargeStatus.Pending)
+            {
+                await store.UpdatePendingAsync(charge.Id, PendingReason.PspMismatch, Backoff(charge.AttemptCount + 1), keySettled: false, cancellationToken).ConfigureAwait(false);
+            }
 
-            case "requires_capture":
-                await MoveAsync(charge, ChargeStatus.Authorized, intent.Id, intent.AmountCapturable, 0, null, null,
-                    actor, "PaymentIntent requires capture", cancellationToken).ConfigureAwait(false);
-                break;
-
-            case "requires_payment_method":
-                await MoveAsync(charge, ChargeStatus.Failed, intent.Id, 0, 0, intent.FailureCode ?? "card_declined",
-                    intent.FailureMessage ?? "The card was declined.", actor, "PaymentIntent declined", cancellationToken).ConfigureAwait(false);
-                break;
-
-            case "canceled":
-                var to = charge.Status == ChargeStatus.Authorized ? ChargeStatus.Voided : ChargeStatus.Failed;
-                await MoveAsync(charge, to, intent.Id, charge.AmountAuthorized, 0, to == ChargeStatus.Failed ? "canceled" : null,
-                    to == ChargeStatus.Failed ? "The PaymentIntent was canceled." : null, actor, "PaymentIntent canceled", cancellationToken).ConfigureAwait(false);
-                break;
-
-            default:
-                // processing and the like: still in motion at the PSP; look again later.
-                if (charge.Status == ChargeStatus.Pending)
-                {
-                    await store.UpdatePendingAsync(charge.Id, PendingReason.OutcomeUnknown, Backoff(charge.AttemptCount), null, cancellationToken).ConfigureAwait(false);
-                }
-
-                break;
+            return false;
         }
+
+        if (Decide(charge, intent) is null && charge.Status == ChargeStatus.Pending)
+        {
+            // processing and the like: still in motion at the PSP; look again later.
+            await store.UpdatePendingAsync(charge.Id, PendingReason.OutcomeUnknown, Backoff(charge.AttemptCount), keySettled: false, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        await MoveAsync(charge, row => Decide(row, intent), actor, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
-    private async Task MoveAsync(
-        ChargeRow charge, string to, string? pspReference, long authorized, long captured, string? failureCode, string? failureMessage,
-        string actor, string reason, CancellationToken cancellationToken)
+    /// <summary>What a PaymentIntent says the charge in <paramref name="row"/> becomes; null for nothing.</summary>
+    private static Move? Decide(ChargeRow row, PaymentIntent intent) => intent.Status switch
+    {
+        // A partial capture keeps what was authorized; an automatic one authorized what it received.
+        "succeeded" => new Move(ChargeStatus.Captured, intent.Id, Math.Max(row.AmountAuthorized, intent.AmountReceived), intent.AmountReceived, null, null, "PaymentIntent succeeded"),
+        "requires_capture" => new Move(ChargeStatus.Authorized, intent.Id, intent.AmountCapturable, 0, null, null, "PaymentIntent requires capture"),
+        "requires_payment_method" => new Move(ChargeStatus.Failed, intent.Id, 0, 0, intent.FailureCode ?? "card_declined",
+            intent.FailureMessage ?? "The card was declined.", "PaymentIntent declined"),
+        "canceled" when row.Status == ChargeStatus.Authorized => new Move(ChargeStatus.Voided, intent.Id, row.AmountAuthorized, 0, null, null, "PaymentIntent canceled"),
+        "canceled" => new Move(ChargeStatus.Failed, intent.Id, 0, 0, "canceled", "The PaymentIntent was canceled.", "PaymentIntent canceled"),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Applies <paramref name="decide"/>'s move for the row as it is. When the row changed since
+    /// it was read (another instance, a webhook), it is read again and the move decided again
+    /// from it with the same PSP fact: a decision made on the old row is never re-applied.
+    /// </summary>
+    private async Task MoveAsync(ChargeRow charge, Func<ChargeRow, Move?> decide, string actor, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            if (!ChargeStatus.CanMove(charge.Status, to))
+            var move = decide(charge);
+            if (move is null || !ChargeStatus.CanMove(charge.Status, move.To))
             {
-                Log.StaleMoveIgnored(logger, charge.Id, charge.Status, to);
+                Log.StaleMoveIgnored(logger, charge.Id, charge.Status, move?.To ?? "nothing");
                 return;
             }
 
-            var capturedDelta = Math.Max(0, captured - charge.AmountCaptured);
+            var capturedDelta = Math.Max(0, move.Captured - charge.AmountCaptured);
             var fee = 0L;
             if (capturedDelta > 0)
             {
@@ -279,22 +343,24 @@ public sealed partial class ChargeProcessor(
                 fee = merchant.FeeFor(capturedDelta);
             }
 
-            var transition = new ChargeTransition(charge.Id, charge.Status, charge.Version, to, pspReference,
-                Math.Max(authorized, charge.AmountAuthorized), Math.Max(captured, charge.AmountCaptured),
-                failureCode, failureMessage, actor, reason, capturedDelta, fee);
+            var transition = new ChargeTransition(charge.Id, charge.Status, charge.Version, move.To, move.PspReference,
+                Math.Max(move.Authorized, charge.AmountAuthorized), Math.Max(move.Captured, charge.AmountCaptured),
+                move.FailureCode, move.FailureMessage, actor, move.Reason, capturedDelta, fee);
             if (await transitions.ApplyAsync(transition, cancellationToken).ConfigureAwait(false) is { } json)
             {
-                metrics.Transitioned(to, actor);
+                metrics.Transitioned(move.To, actor);
                 notifier.Notify(charge.Id, json);
                 return;
             }
 
-            // Someone moved the row since we read it: read again and decide again.
             charge = await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge;
         }
 
-        throw new InvalidOperationException($"Charge {charge.Id} kept changing under its transition to {to}.");
+        throw new InvalidOperationException($"Charge {charge.Id} kept changing under its transitions.");
     }
+
+    /// <summary>Whether the PSP still remembers a key first sent after <see cref="AttemptMark.RecordedAt"/> (invariant 9).</summary>
+    private bool MaySend(AttemptMark mark) => mark.Now < mark.RecordedAt + _psp.SendWindow;
 
     private static PaymentIntentRequest RequestFor(ChargeRow charge) =>
         new(charge.Id, charge.MerchantId, charge.Amount, charge.Currency, charge.PaymentMethod, charge.Capture, charge.Description);
@@ -308,6 +374,9 @@ public sealed partial class ChargeProcessor(
         return delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
     }
 
+    /// <summary>A fixed wait stretched by up to half, so what waited together comes back spread out.</summary>
+    private static TimeSpan Jittered(TimeSpan wait) => wait * (1 + (Random.Shared.NextDouble() * 0.5));
+
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static string Describe(PspOutcome outcome) => outcome switch
@@ -316,4 +385,7 @@ public sealed partial class ChargeProcessor(
         PspOutcome.Unavailable u => u.Reason,
         _ => outcome.GetType().Name,
     };
+
+    /// <summary>A forward move decided from a row and a PSP fact.</summary>
+    private sealed record Move(string To, string? PspReference, long Authorized, long Captured, string? FailureCode, string? FailureMessage, string Reason);
 }

@@ -16,4 +16,5 @@ public sealed record ChargeRow(
     long AmountCaptured,
     int AttemptCount,
     DateTimeOffset? PspKeySettledAt,
-    int Version);
+    int Version,
+    DateTimeOffset? FollowUpAt = null);

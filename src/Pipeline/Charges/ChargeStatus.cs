@@ -27,6 +27,9 @@ public static class PendingReason
     public const string AwaitingPsp = "awaiting_psp";
     public const string OutcomeUnknown = "outcome_unknown";
     public const string PspUnavailable = "psp_unavailable";
+
+    /// <summary>The PSP answered with an object that cannot be ours; nothing was applied.</summary>
+    public const string PspMismatch = "psp_mismatch";
 }
 
 public static class Actor

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Charges;
 
@@ -88,26 +89,63 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
 
     private const string SelectRow = """
         SELECT id, merchant_id, status, pending_reason, amount, currency, payment_method, capture, description,
-               psp_reference, amount_authorized, amount_captured, attempt_count, psp_key_settled_at, version
+               psp_reference, amount_authorized, amount_captured, attempt_count, psp_key_settled_at, version, follow_up_at
         FROM charges
         WHERE id = $1
         """;
 
-    // Before each PSP call: the attempt is counted and the row leased, so the recovery sweep
-    // leaves it alone while the call may still be running.
+    // Before each PSP call: the attempt is counted and the row leased from now, so the recovery
+    // sweep leaves it alone while the call may still be running. The database's clock answers
+    // when this was and since when the charge exists: the send window and the search lag are
+    // measured on that one clock (invariant 12), never on a host's.
     private const string MarkAttempt = """
         UPDATE charges
         SET attempt_count = attempt_count + 1, next_attempt_at = now() + $2::interval, version = version + 1
         WHERE id = $1 AND status IN ('pending', 'authorized')
-        RETURNING version
+        RETURNING version, attempt_count, now(), created_at
         """;
 
+    // A settled key is stamped with the database's clock when we learnt of it: later than the PSP
+    // saved it, so a proof measured from it only ever waits longer than it must.
     private const string UpdatePending = """
         UPDATE charges
         SET pending_reason = $2, next_attempt_at = now() + $3::interval, attempt_count = greatest(attempt_count, 1),
-            psp_key_settled_at = coalesce(psp_key_settled_at, $4), updated_at = now(), version = version + 1
+            psp_key_settled_at = coalesce(psp_key_settled_at, CASE WHEN $4 THEN now() END), updated_at = now(), version = version + 1
         WHERE id = $1 AND status = 'pending'
         RETURNING version
+        """;
+
+    // The sweep's claim of follow-ups that verified PSP webhooks asked for, whatever the status.
+    private const string ClaimDueFollowUps = """
+        UPDATE charges
+        SET follow_up_at = now() + $2::interval
+        WHERE id IN (
+            SELECT id
+            FROM charges
+            WHERE follow_up_at <= now()
+            ORDER BY follow_up_at
+            LIMIT $1
+            FOR UPDATE SKIP LOCKED)
+        RETURNING id
+        """;
+
+    private const string SelectFinishedAmong = """
+        SELECT id
+        FROM charges
+        WHERE id = ANY($1) AND status <> 'pending'
+        """;
+
+    // Only the request that was read: one a newer webhook made since then stays due.
+    private const string ClearFollowUp = """
+        UPDATE charges
+        SET follow_up_at = NULL
+        WHERE id = $1 AND follow_up_at = $2
+        """;
+
+    private const string DelayFollowUp = """
+        UPDATE charges
+        SET follow_up_at = now() + $2::interval
+        WHERE id = $1 AND follow_up_at IS NOT NULL
         """;
 
     // Forward moves as one statement, however many: one round trip, one plan, one commit. Each
@@ -186,9 +224,49 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         """;
 
     /// <summary>Claims up to <paramref name="limit"/> pending charges whose next attempt is due.</summary>
-    public async Task<IReadOnlyList<string>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> ClaimDueAsync(int limit, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        ClaimAsync(ClaimDue, limit, lease, cancellationToken);
+
+    /// <summary>Claims up to <paramref name="limit"/> charges whose PaymentIntent a webhook asked us to read.</summary>
+    public Task<IReadOnlyList<string>> ClaimDueFollowUpsAsync(int limit, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        ClaimAsync(ClaimDueFollowUps, limit, lease, cancellationToken);
+
+    /// <summary>Those of <paramref name="chargeIds"/> that are no longer pending.</summary>
+    public async Task<IReadOnlyList<string>> FinishedAmongAsync(IReadOnlyList<string> chargeIds, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(ClaimDue);
+        await using var command = dataSource.CreateCommand(SelectFinishedAmong);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. chargeIds] });
+        var finished = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            finished.Add(reader.GetString(0));
+        }
+
+        return finished;
+    }
+
+    /// <summary>The follow-up asked at <paramref name="seen"/> is done; a newer one stays.</summary>
+    public async Task ClearFollowUpAsync(string chargeId, DateTimeOffset seen, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(ClearFollowUp);
+        command.Parameters.AddWithValue(chargeId);
+        command.Parameters.AddWithValue(seen);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The follow-up could not be done now: look again after <paramref name="retryIn"/>.</summary>
+    public async Task DelayFollowUpAsync(string chargeId, TimeSpan retryIn, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(DelayFollowUp);
+        command.Parameters.AddWithValue(chargeId);
+        command.Parameters.AddWithValue(retryIn);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<string>> ClaimAsync(string sql, int limit, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue(limit);
         command.Parameters.AddWithValue(lease);
         var ids = new List<string>();
@@ -213,7 +291,9 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
             .OrderBy(r => r.Intent.MerchantId, StringComparer.Ordinal)
             .ThenBy(r => r.Intent.IdempotencyKey, StringComparer.Ordinal)
             .ToList();
-        await using var command = dataSource.CreateCommand(InsertIntents);
+        // Opened apart, so that a database out of reach is told apart from a commit that broke.
+        await using var connection = await CommitFailure.OpenAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(InsertIntents, connection);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.ChargeId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.Intent.MerchantId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.Intent.IdempotencyKey)] });
@@ -307,26 +387,33 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
             reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
             reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetBoolean(7), reader.IsDBNull(8) ? null : reader.GetString(8),
             reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt32(12),
-            reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13), reader.GetInt32(14));
+            reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13), reader.GetInt32(14),
+            reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15));
     }
 
-    /// <summary>Counts an attempt and leases the row; null when the charge is no longer open.</summary>
-    public async Task<int?> MarkAttemptAsync(string chargeId, TimeSpan lease, CancellationToken cancellationToken = default)
+    /// <summary>Counts an attempt and leases the row from now; null when the charge is no longer open.</summary>
+    public async Task<AttemptMark?> MarkAttemptAsync(string chargeId, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(MarkAttempt);
         command.Parameters.AddWithValue(chargeId);
         command.Parameters.AddWithValue(lease);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new AttemptMark(reader.GetInt32(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
     }
 
-    /// <summary>Keeps a charge pending with a reason and the time of its next attempt.</summary>
-    public async Task<int?> UpdatePendingAsync(string chargeId, string reason, TimeSpan retryIn, DateTimeOffset? keySettledAt, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Keeps a charge pending with a reason and the time of its next attempt; <paramref name="keySettled"/>
+    /// records (once) that the PSP holds a saved answer for its key.
+    /// </summary>
+    public async Task<int?> UpdatePendingAsync(string chargeId, string reason, TimeSpan retryIn, bool keySettled, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(UpdatePending);
         command.Parameters.AddWithValue(chargeId);
         command.Parameters.AddWithValue(reason);
         command.Parameters.AddWithValue(retryIn);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = keySettledAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.AddWithValue(keySettled);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?;
     }
 

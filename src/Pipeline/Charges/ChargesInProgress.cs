@@ -14,7 +14,8 @@ namespace Payments.Pipeline.Charges;
 /// target, which is what a backlog anywhere downstream shows as. Below a floor of pending
 /// charges the average does not close the door, so it is refreshed and admission never locks
 /// itself shut; the count's limit always holds. A charge finished by another instance is
-/// forgotten after <see cref="ChargeOptions.AttemptLease"/> twice over, so the count cannot leak.
+/// forgotten once the sweep finds it final (looked up after <see cref="ChargeOptions.AttemptLease"/>
+/// twice over), so the count cannot leak; a charge still pending is never forgotten by age.
 /// </summary>
 public sealed class ChargesInProgress
 {
@@ -84,14 +85,18 @@ public sealed class ChargesInProgress
         }
     }
 
-    /// <summary>Forgets charges pending far longer than an attempt can take (finished elsewhere).</summary>
-    public void ForgetStale()
+    /// <summary>Charges counted far longer than an attempt can take: perhaps finished elsewhere, to be looked up.</summary>
+    public IReadOnlyList<string> Stale() =>
+        [.. _since.Where(entry => _clock.GetElapsedTime(entry.Value) > _forgetAfter).Select(entry => entry.Key)];
+
+    /// <summary>Lets go of charges found final elsewhere (not a time to final: another instance moved them).</summary>
+    public void Forget(IEnumerable<string> finishedElsewhere)
     {
-        foreach (var (chargeId, since) in _since)
+        ArgumentNullException.ThrowIfNull(finishedElsewhere);
+        foreach (var chargeId in finishedElsewhere)
         {
-            if (_clock.GetElapsedTime(since) > _forgetAfter && _since.TryRemove(chargeId, out _))
+            if (_since.TryRemove(chargeId, out _))
             {
-                // Not a time to final: it was finished elsewhere, or is stuck and swept.
                 Interlocked.Decrement(ref _count);
             }
         }

@@ -34,6 +34,15 @@ public sealed class OutcomeNotifier
         }
     }
 
+    /// <summary>Drops a registration whose request stopped waiting (a newer one for the charge stays).</summary>
+    public void Forget(string chargeId, Task<string?> registration)
+    {
+        if (_waiters.TryGetValue(chargeId, out var waiter) && waiter.Task == registration)
+        {
+            _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<string?>>(chargeId, waiter));
+        }
+    }
+
     /// <summary>
     /// Waits for <paramref name="registration"/> up to <paramref name="timeout"/>: the committed
     /// JSON if a transition carried it, else null (timed out, or nothing carried); forgets it on timeout.
@@ -47,12 +56,14 @@ public sealed class OutcomeNotifier
         }
         catch (TimeoutException)
         {
-            if (_waiters.TryGetValue(chargeId, out var waiter) && waiter.Task == registration)
-            {
-                _waiters.TryRemove(new KeyValuePair<string, TaskCompletionSource<string?>>(chargeId, waiter));
-            }
-
+            Forget(chargeId, registration);
             return (false, null);
+        }
+        catch (OperationCanceledException)
+        {
+            // The requester went away: nobody waits any more.
+            Forget(chargeId, registration);
+            throw;
         }
     }
 }

@@ -12,7 +12,8 @@ namespace Payments.Pipeline.Charges;
 /// Invariant 2's other half: a charge left pending (a crash between commit and PSP call, a
 /// full partition, an unknown outcome waiting for its next look, an open circuit) is put
 /// back through its partition when its next attempt is due, at start and then periodically.
-/// Open captures, voids and refunds are swept the same way, through their charge.
+/// Open captures, voids and refunds are swept the same way, through their charge, and so are
+/// the follow-ups that verified PSP webhooks asked for, whatever the charge's status.
 /// </summary>
 public sealed partial class RecoverySweepWorker(
     ChargeStore store,
@@ -32,7 +33,7 @@ public sealed partial class RecoverySweepWorker(
         {
             try
             {
-                inProgress.ForgetStale();
+                await ForgetFinishedElsewhereAsync(stoppingToken).ConfigureAwait(false);
                 await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
                 await metrics.RefreshPendingAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -45,12 +46,32 @@ public sealed partial class RecoverySweepWorker(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
+    /// <summary>
+    /// Charges this process accepted that another instance finished never reach its transitions:
+    /// those still counted long after acceptance are looked up, and only the finished ones are let
+    /// go. One still pending keeps counting, however old: that backlog is what admission must see.
+    /// </summary>
+    private async Task ForgetFinishedElsewhereAsync(CancellationToken cancellationToken)
+    {
+        var stale = inProgress.Stale();
+        if (stale.Count > 0)
+        {
+            inProgress.Forget(await store.FinishedAmongAsync(stale, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken = default)
     {
         var total = 0;
         foreach (var chargeId in (await operations.ClaimDueAsync(_options.SweepBatch, _options.AttemptLease, cancellationToken).ConfigureAwait(false)).Distinct(StringComparer.Ordinal))
         {
             total += pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Advance)) ? 1 : 0;
+        }
+
+        // A refused follow-up keeps its lease and comes due again, like everything claimed here.
+        foreach (var chargeId in await store.ClaimDueFollowUpsAsync(_options.SweepBatch, _options.AttemptLease, cancellationToken).ConfigureAwait(false))
+        {
+            total += pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Refresh)) ? 1 : 0;
         }
 
         while (!cancellationToken.IsCancellationRequested)

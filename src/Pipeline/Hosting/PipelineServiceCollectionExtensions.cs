@@ -51,6 +51,7 @@ public static class PipelineServiceCollectionExtensions
             sp.GetRequiredService<PaymentsMetrics>()));
 
         services.AddOptions<ChargeOptions>().BindConfiguration(ChargeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ChargeOptions>, ChargeOptionsValidator>();
         services.AddOptions<PartitionOptions>().BindConfiguration(PartitionOptions.Section).ValidateDataAnnotations().ValidateOnStart()
             .PostConfigure<IServiceProvider>((options, sp) => options.ConcurrencyPerPartition = Math.Clamp(
                 PspConnections(sp) / options.Partitions, 1, options.ConcurrencyPerPartition));

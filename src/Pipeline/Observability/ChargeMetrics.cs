@@ -17,6 +17,7 @@ public sealed class ChargeMetrics
         """;
 
     private readonly Counter<long> _transitions;
+    private readonly Counter<long> _mismatches;
     private readonly NpgsqlDataSource _dataSource;
     private double _oldestPendingSeconds;
     private long _pending;
@@ -26,6 +27,8 @@ public sealed class ChargeMetrics
         ArgumentNullException.ThrowIfNull(metrics);
         _dataSource = dataSource;
         _transitions = metrics.Meter.CreateCounter<long>("payments.charges.transitions", description: "Charge state changes, by target status and actor.");
+        _mismatches = metrics.Meter.CreateCounter<long>("payments.psp.mismatches",
+            description: "PSP answers that cannot describe our object (another id, amount or currency): contract violations, never applied.");
         metrics.Meter.CreateObservableGauge("payments.charges.pending.oldest_age", () => Volatile.Read(ref _oldestPendingSeconds), "s",
             "Age of the oldest pending charge, as of the last recovery sweep.");
         metrics.Meter.CreateObservableGauge("payments.charges.pending", () => Interlocked.Read(ref _pending),
@@ -34,6 +37,8 @@ public sealed class ChargeMetrics
 
     public void Transitioned(string status, string actor) =>
         _transitions.Add(1, new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("actor", actor));
+
+    public void PspMismatch(string kind) => _mismatches.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>Refreshes the pending gauges; run by the sweep, so a scrape never queries the database.</summary>
     public async Task RefreshPendingAsync(CancellationToken cancellationToken = default)

@@ -71,27 +71,27 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         UPDATE charge_operations
         SET attempt_count = attempt_count + 1, next_attempt_at = now() + $2::interval, updated_at = now()
         WHERE id = $1 AND status = 'pending'
-        RETURNING attempt_count
+        RETURNING 0, attempt_count, now(), created_at
         """;
 
     private const string MarkRefundAttempt = """
         UPDATE refunds
         SET attempt_count = attempt_count + 1, next_attempt_at = now() + $2::interval, updated_at = now()
         WHERE id = $1 AND status = 'pending'
-        RETURNING attempt_count
+        RETURNING 0, attempt_count, now(), created_at
         """;
 
     private const string UpdateOperationPending = """
         UPDATE charge_operations
         SET pending_reason = $2, next_attempt_at = now() + $3::interval,
-            psp_key_settled_at = coalesce(psp_key_settled_at, $4), updated_at = now()
+            psp_key_settled_at = coalesce(psp_key_settled_at, CASE WHEN $4 THEN now() END), updated_at = now()
         WHERE id = $1 AND status = 'pending'
         """;
 
     private const string UpdateRefundPending = """
         UPDATE refunds
         SET pending_reason = $2, next_attempt_at = now() + $3::interval,
-            psp_key_settled_at = coalesce(psp_key_settled_at, $4), updated_at = now()
+            psp_key_settled_at = coalesce(psp_key_settled_at, CASE WHEN $4 THEN now() END), updated_at = now()
         WHERE id = $1 AND status = 'pending'
         """;
 
@@ -318,23 +318,27 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         return json is null ? new RefundInsert.KeyTaken() : new RefundInsert.Inserted(amount, json);
     }
 
-    public async Task<int?> MarkAttemptAsync(OpenStep step, TimeSpan lease, CancellationToken cancellationToken = default)
+    /// <summary>Counts an attempt and leases the step from now; null when it has ended.</summary>
+    public async Task<AttemptMark?> MarkAttemptAsync(OpenStep step, TimeSpan lease, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(step);
         await using var command = dataSource.CreateCommand(step.Kind == OpenStep.Refund ? MarkRefundAttempt : MarkOperationAttempt);
         command.Parameters.AddWithValue(step.Id);
         command.Parameters.AddWithValue(lease);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as int?;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new AttemptMark(reader.GetInt32(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
     }
 
-    public async Task UpdatePendingAsync(OpenStep step, string reason, TimeSpan retryIn, DateTimeOffset? keySettledAt, CancellationToken cancellationToken = default)
+    public async Task UpdatePendingAsync(OpenStep step, string reason, TimeSpan retryIn, bool keySettled, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(step);
         await using var command = dataSource.CreateCommand(step.Kind == OpenStep.Refund ? UpdateRefundPending : UpdateOperationPending);
         command.Parameters.AddWithValue(step.Id);
         command.Parameters.AddWithValue(reason);
         command.Parameters.AddWithValue(retryIn);
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = keySettledAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.AddWithValue(keySettled);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

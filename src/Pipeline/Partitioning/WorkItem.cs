@@ -5,9 +5,11 @@ namespace Payments.Pipeline.Partitioning;
 
 /// <summary>
 /// What a partition runs: a step for one charge, keyed by the charge's id. A freshly recorded
-/// charge travels with its row (<see cref="Fresh"/>), so its first attempt needs no read.
+/// charge travels with its row (<see cref="Fresh"/>), so its first attempt needs no read, and with
+/// the monotonic timestamp taken before its intent was submitted (<see cref="FreshSince"/>): its
+/// lease began later than that.
 /// </summary>
-public sealed record WorkItem(string ChargeId, WorkKind Kind, ChargeCommand? Command = null, ChargeRow? Fresh = null);
+public sealed record WorkItem(string ChargeId, WorkKind Kind, ChargeCommand? Command = null, ChargeRow? Fresh = null, long FreshSince = 0);
 
 public enum WorkKind
 {

@@ -7,6 +7,7 @@ public sealed record PaymentIntent(
     string Id,
     string Status,
     long Amount,
+    string Currency,
     long AmountCapturable,
     long AmountReceived,
     string? ChargeId,
@@ -33,11 +34,39 @@ public sealed record PaymentIntent(
             element.GetProperty("id").GetString() ?? throw new JsonException("PaymentIntent without id"),
             element.GetProperty("status").GetString() ?? throw new JsonException("PaymentIntent without status"),
             element.GetProperty("amount").GetInt64(),
+            OptionalString(element, "currency") ?? "",
             OptionalLong(element, "amount_capturable"),
             OptionalLong(element, "amount_received"),
             chargeId,
             failureCode,
             failureMessage);
+    }
+
+    /// <summary>
+    /// Why this PaymentIntent cannot be the one made for our charge, or null when it can: a PSP
+    /// contract violation (another charge's, another amount or currency, amounts no intent can
+    /// have) is never applied.
+    /// </summary>
+    public string? MismatchWith(string chargeId, long amount, string currency, string? pspReference)
+    {
+        if (!string.Equals(ChargeId, chargeId, StringComparison.Ordinal))
+        {
+            return "metadata[charge_id] is not this charge's";
+        }
+
+        if (pspReference is not null && !string.Equals(Id, pspReference, StringComparison.Ordinal))
+        {
+            return "another PaymentIntent than the charge's";
+        }
+
+        if (Amount != amount || !string.Equals(Currency, currency, StringComparison.OrdinalIgnoreCase))
+        {
+            return "amount or currency differs from the charge's";
+        }
+
+        return AmountReceived < 0 || AmountCapturable < 0 || AmountReceived > Amount || AmountCapturable > Amount
+            ? "amounts received or capturable outside the PaymentIntent's amount"
+            : null;
     }
 
     private static string? OptionalString(JsonElement element, string name) =>

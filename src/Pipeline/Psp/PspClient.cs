@@ -113,11 +113,18 @@ public sealed partial class PspClient
 
     private static PspOutcome ParseIntent(JsonElement root) => new PspOutcome.Completed(PaymentIntent.Parse(root));
 
+    /// <summary>
+    /// One call: its attempts go through the resilience pipeline, each a fresh message with the same
+    /// key. What the last answer means depends on what came before it within the call: an attempt
+    /// that may have reached the PSP (a timeout, a reset after sending, a 5xx, a key in use) turns
+    /// every later answer that is not the PSP's own saved one into "read the truth".
+    /// </summary>
     private async Task<PspOutcome> SendAsync(
         string operation, HttpMethod method, string path, List<KeyValuePair<string, string>>? form, string? idempotencyKey,
         Func<JsonElement, PspOutcome> parse, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var call = new CallHistory();
         PspOutcome outcome;
         try
         {
@@ -136,22 +143,23 @@ public sealed partial class PspClient
                         message.Headers.Add("Idempotency-Key", idempotencyKey);
                     }
 
-                    return await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false);
+                    call.Starting();
+                    return call.Answered(await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false));
                 },
                 cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            outcome = Classify(response.StatusCode, body, parse);
+            var replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Contains("true", StringComparer.OrdinalIgnoreCase);
+            outcome = Classify(response.StatusCode, body, parse, new AnswerContext(operation == "retrieve", replayed, call.EarlierMayHaveRun));
         }
         catch (BrokenCircuitException)
         {
-            outcome = new PspOutcome.Unavailable("circuit_open");
+            outcome = call.EarlierMayHaveRun ? new PspOutcome.Indeterminate("circuit_open", KeySettled: false) : new PspOutcome.Unavailable("circuit_open");
         }
-        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
-            || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+        catch (HttpRequestException e) when (IsConnectionRefused(e))
         {
-            // No connection was made, so no request reached the PSP: nothing can have been carried out.
-            // (A connection dropped after the request was sent is different: that is indeterminate.)
-            outcome = new PspOutcome.Unavailable("connection_refused");
+            // No connection was made, so this attempt reached nothing. (A connection dropped after
+            // the request was sent is different: that is indeterminate.)
+            outcome = call.EarlierMayHaveRun ? new PspOutcome.Indeterminate("connection_refused", KeySettled: false) : new PspOutcome.Unavailable("connection_refused");
         }
         catch (HttpRequestException)
         {
@@ -177,7 +185,17 @@ public sealed partial class PspClient
         return outcome;
     }
 
-    private static PspOutcome Classify(HttpStatusCode status, string body, Func<JsonElement, PspOutcome> parse)
+    private static bool IsConnectionRefused(HttpRequestException e) =>
+        e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError
+        || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
+
+    /// <summary>
+    /// From HTTP answer to what we may conclude (invariant 3). Only the PSP's own answers settle
+    /// anything: a saved answer (<c>Idempotent-Replayed: true</c>) is the first execution's, and
+    /// settles the key; any other 500 may come from a gateway while the first request still runs.
+    /// A refusal proves nothing ran only when no earlier attempt of the step may have run.
+    /// </summary>
+    private static PspOutcome Classify(HttpStatusCode status, string body, Func<JsonElement, PspOutcome> parse, AnswerContext answer)
     {
         switch ((int)status)
         {
@@ -196,7 +214,8 @@ public sealed partial class PspClient
                     return new PspOutcome.Declined(intent, code, StringOf(error, "message") ?? "The card was declined.");
                 }
 
-            case 404:
+            case 404 when answer.ReadOfOneObject:
+                // The object does not exist. (A 404 to a POST or a list cannot be the PSP's: below.)
                 return new PspOutcome.NotFound();
 
             case 400:
@@ -206,32 +225,69 @@ public sealed partial class PspClient
                     var type = StringOf(error, "type") ?? "invalid_request_error";
 
                     // The key was used with other parameters: something under it may have run.
-                    return type == "idempotency_error"
-                        ? new PspOutcome.Indeterminate("idempotency_error", KeySettled: false)
-                        : new PspOutcome.Refused(400, type, StringOf(error, "code"), StringOf(error, "message") ?? "Refused by the PSP.");
+                    if (type == "idempotency_error")
+                    {
+                        return new PspOutcome.Indeterminate("idempotency_error", KeySettled: false);
+                    }
+
+                    return answer.ProvesNothingRan
+                        ? new PspOutcome.Refused(400, type, StringOf(error, "code"), StringOf(error, "message") ?? "Refused by the PSP.") { Saved = answer.Replayed }
+                        : new PspOutcome.Indeterminate("refused_on_replay", KeySettled: false);
                 }
 
             case 409:
                 return new PspOutcome.Indeterminate("idempotency_key_in_use", KeySettled: false);
 
-            case 429:
-                return new PspOutcome.Unavailable("rate_limited");
+            case 429 or 503:
+                // Refused before anything ran; but an earlier attempt of this call may have run.
+                return answer.EarlierMayHaveRun
+                    ? new PspOutcome.Indeterminate($"psp_{(int)status}", KeySettled: false)
+                    : new PspOutcome.Unavailable(status == HttpStatusCode.TooManyRequests ? "rate_limited" : "psp_503");
 
             case 401 or 403:
                 // Our key is wrong: a configuration fault, never the charge's fault.
-                return new PspOutcome.Unavailable("psp_authentication");
-
-            case 503:
-                return new PspOutcome.Unavailable("psp_503");
+                return answer.EarlierMayHaveRun
+                    ? new PspOutcome.Indeterminate("psp_authentication", KeySettled: false)
+                    : new PspOutcome.Unavailable("psp_authentication");
 
             case 500:
-                // Stripe saves a 500 under the key; the key will never execute again.
-                return new PspOutcome.Indeterminate("psp_500", KeySettled: true);
+                // Only a saved 500 proves the key can never run again.
+                return new PspOutcome.Indeterminate("psp_500", KeySettled: answer.Replayed);
 
             default:
-                return (int)status >= 500
-                    ? new PspOutcome.Indeterminate($"psp_{(int)status}", KeySettled: false)
-                    : new PspOutcome.Refused((int)status, "unexpected_status", null, $"Unexpected PSP status {(int)status}.");
+                // 5xx, and answers the contract does not have (a proxy's 408, a misrouted 404):
+                // they prove nothing either way.
+                return new PspOutcome.Indeterminate($"psp_{(int)status}", KeySettled: false);
+        }
+    }
+
+    /// <summary>What the answer's call knew when it came.</summary>
+    private readonly record struct AnswerContext(bool ReadOfOneObject, bool Replayed, bool EarlierMayHaveRun)
+    {
+        /// <summary>A refusal is definite when it is the saved answer, or when nothing sent before it may have run.</summary>
+        public bool ProvesNothingRan => Replayed || !EarlierMayHaveRun;
+    }
+
+    /// <summary>Whether an attempt of this call, before the current one, may have reached the PSP and run.</summary>
+    private sealed class CallHistory
+    {
+        private bool _current;
+
+        public bool EarlierMayHaveRun { get; private set; }
+
+        public void Starting()
+        {
+            // The attempt before this one ended without an answer that proves it did not run.
+            EarlierMayHaveRun |= _current;
+            _current = true;
+        }
+
+        public HttpResponseMessage Answered(HttpResponseMessage response)
+        {
+            // 429 and 503 are refusals before anything runs; every other answer that is retried
+            // (500, 502, 504, 409 key in use) may follow or accompany an execution.
+            _current = response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable);
+            return response;
         }
     }
 

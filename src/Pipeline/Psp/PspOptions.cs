@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Payments.Pipeline.Psp;
 
-public sealed class PspOptions
+public sealed class PspOptions : IValidatableObject
 {
     public const string Section = "Psp";
 
@@ -42,6 +42,30 @@ public sealed class PspOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan SearchLag { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the PSP keeps an idempotency key and its saved answer (the contract: at least 24 h).</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan KeyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Kept back from <see cref="KeyRetention"/> for clocks that run apart and calls under way.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan KeyRetentionMargin { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Invariant 9: how long after a step was recorded it may still be sent to the PSP. Its first
+    /// send came after its row was recorded, so the PSP remembers the key at least this long;
+    /// after it a send could run the step a second time, and the truth is only read.
+    /// </summary>
+    public TimeSpan SendWindow => KeyRetention - KeyRetentionMargin;
+
+    /// <summary>The longest wait between two retries of one call (the jittered backoff is capped at it).</summary>
+    public TimeSpan LongestRetryDelay => RetryBaseDelay * Math.Pow(2, MaxRetries);
+
+    /// <summary>
+    /// The longest one PSP call can take, retries included: every attempt to its timeout, every
+    /// wait at its cap. A lease that guards a call is at least this long from the call's start.
+    /// </summary>
+    public TimeSpan LongestCall => (AttemptTimeout * (MaxRetries + 1)) + (LongestRetryDelay * MaxRetries);
+
     /// <summary>How long the circuit stays open once the PSP looks down.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
@@ -53,4 +77,14 @@ public sealed class PspOptions
     /// <summary>Calls in the sampling window before the circuit may open.</summary>
     [Range(2, 100_000)]
     public int BreakMinimumThroughput { get; set; } = 10;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (KeyRetentionMargin >= KeyRetention)
+        {
+            yield return new ValidationResult(
+                "Psp:KeyRetentionMargin must be shorter than Psp:KeyRetention: nothing could ever be sent.",
+                [nameof(KeyRetentionMargin), nameof(KeyRetention)]);
+        }
+    }
 }

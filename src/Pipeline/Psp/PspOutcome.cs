@@ -20,8 +20,16 @@ public abstract record PspOutcome
     /// <summary>402 card error: the PSP refused the card, nothing was charged.</summary>
     public sealed record Declined(PaymentIntent? Intent, string Code, string Message) : PspOutcome;
 
-    /// <summary>A 4xx for our request itself (validation, state): definitely not carried out.</summary>
-    public sealed record Refused(int Status, string Type, string? Code, string Message) : PspOutcome;
+    /// <summary>
+    /// A 400 for our request itself (validation, state) that nothing sent before it in this call may
+    /// have preceded: this request was not carried out. <see cref="Saved"/> when it is the PSP's
+    /// saved answer for the key (the first execution's own), so the step never ran; otherwise it is
+    /// definite only if no earlier call of the step may have run either, which the caller knows.
+    /// </summary>
+    public sealed record Refused(int Status, string Type, string? Code, string Message) : PspOutcome
+    {
+        public bool Saved { get; init; }
+    }
 
     /// <summary>
     /// Timeout, reset, 5xx, key in use: may have been carried out. <paramref name="KeySettled"/>

@@ -21,4 +21,11 @@ public sealed record PspRefund(string Id, string Status, long Amount, string? Pa
             element.TryGetProperty("payment_intent", out var pi) && pi.ValueKind == JsonValueKind.String ? pi.GetString() : null,
             refundId);
     }
+
+    /// <summary>Why this Refund cannot be the one made for our refund, or null when it can.</summary>
+    public string? MismatchWith(string refundId, string paymentIntentId, long amount) =>
+        !string.Equals(RefundId, refundId, StringComparison.Ordinal) ? "metadata[refund_id] is not this refund's"
+        : !string.Equals(PaymentIntentId, paymentIntentId, StringComparison.Ordinal) ? "the refund of another PaymentIntent"
+        : Amount != amount ? "amount differs from the refund's"
+        : null;
 }

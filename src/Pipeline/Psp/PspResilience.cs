@@ -21,6 +21,7 @@ internal static class PspResilience
             {
                 MaxRetryAttempts = Math.Max(1, options.MaxRetries),
                 Delay = options.RetryBaseDelay,
+                MaxDelay = options.LongestRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsRetryable(args.Outcome)),
@@ -53,6 +54,4 @@ internal static class PspResilience
             or HttpStatusCode.GatewayTimeout,
         _ => false,
     };
-
-    public static bool IsCircuitOpen(Exception exception) => exception is BrokenCircuitException;
 }

@@ -11,6 +11,8 @@ namespace Payments.Pipeline.PspWebhooks;
 /// </summary>
 public static class PspSignatureVerifier
 {
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     public static bool IsValid(string? header, ReadOnlySpan<byte> rawBody, string secret, DateTimeOffset now, TimeSpan tolerance)
     {
         if (string.IsNullOrEmpty(header) || string.IsNullOrEmpty(secret))
@@ -40,7 +42,8 @@ public static class PspSignatureVerifier
             }
         }
 
-        if (timestamp is not { } seconds || candidates.Count == 0)
+        // A timestamp no clock can show (DateTimeOffset stops at year 9999) verifies nothing.
+        if (timestamp is not { } seconds || candidates.Count == 0 || seconds > MaxUnixSeconds)
         {
             return false;
         }

@@ -6,9 +6,9 @@ namespace Payments.Pipeline.PspWebhooks;
 
 /// <summary>
 /// Applies a verified PSP webhook. Delivery is at least once and in any order, so the event
-/// is a trigger, not a command: its id is recorded once (a redelivery changes nothing), and
-/// a PaymentIntent event sends the charge through its partition to read the PaymentIntent
-/// and apply whatever moves forward. A webhook that arrives before our own row shows the PSP
+/// is a trigger, not a command: its id is recorded once (a redelivery changes nothing), with a
+/// durable follow-up on its charge in the same commit (read the PaymentIntent and apply whatever
+/// moves forward), which the recovery sweep runs if the fast hand-off to the partition is lost. A webhook that arrives before our own row shows the PSP
 /// call (the race with our answer) is fine: the read is the truth either way. Stale and
 /// unknown events are acknowledged and recorded, never refused (the PSP would retry forever).
 /// </summary>
@@ -50,15 +50,7 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
             return await RecordAsync(eventId, type, objectId, "stale", cancellationToken).ConfigureAwait(false);
         }
 
-        var outcome = await RecordAsync(eventId, type, objectId, "applied", cancellationToken).ConfigureAwait(false);
-        if (outcome == "applied")
-        {
-            // If the partition is full the charge is still pending or authorized in our rows;
-            // the sweep (pending) or the next webhook (authorized) brings it forward.
-            pool.TryEnqueue(new WorkItem(found.ChargeId, WorkKind.Refresh));
-        }
-
-        return outcome;
+        return await ApplyAsync(eventId, type, objectId, found.ChargeId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A refund event sends its charge through the partition, which resolves the open refund by reading the PSP.</summary>
@@ -77,18 +69,25 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
             return await RecordAsync(eventId, type, objectId, "unknown_object", cancellationToken).ConfigureAwait(false);
         }
 
-        var outcome = await RecordAsync(eventId, type, objectId, "applied", cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(eventId, type, objectId, chargeId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records the event with its charge's follow-up, then hands the charge over at once (the fast path).</summary>
+    private async Task<string> ApplyAsync(string eventId, string type, string? objectId, string chargeId, CancellationToken cancellationToken)
+    {
+        var outcome = await RecordAsync(eventId, type, objectId, "applied", cancellationToken, chargeId).ConfigureAwait(false);
         if (outcome == "applied")
         {
+            // A full partition or a crash loses only this hand-off: the follow-up is durable.
             pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Refresh));
         }
 
         return outcome;
     }
 
-    private async Task<string> RecordAsync(string eventId, string type, string? objectId, string outcome, CancellationToken cancellationToken)
+    private async Task<string> RecordAsync(string eventId, string type, string? objectId, string outcome, CancellationToken cancellationToken, string? followUpChargeId = null)
     {
-        var recorded = recorder.TryRecord(eventId, type, objectId, outcome)
+        var recorded = recorder.TryRecord(eventId, type, objectId, outcome, followUpChargeId)
             ?? throw new PspWebhookBusyException();
         return await recorded.WaitAsync(cancellationToken).ConfigureAwait(false) ? outcome : "duplicate";
     }

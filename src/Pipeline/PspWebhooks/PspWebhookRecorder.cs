@@ -14,7 +14,7 @@ namespace Payments.Pipeline.PspWebhooks;
 /// </summary>
 public sealed class PspWebhookRecorder : BackgroundService
 {
-    private readonly GroupCommitter<(string EventId, string Type, string? ObjectId, string Outcome), bool> _committer;
+    private readonly GroupCommitter<(string EventId, string Type, string? ObjectId, string Outcome, string? FollowUpChargeId), bool> _committer;
 
     public PspWebhookRecorder(PspWebhookStore store, IOptions<ChargeOptions> options, PaymentsMetrics metrics, ILogger<PspWebhookRecorder> logger)
     {
@@ -24,9 +24,12 @@ public sealed class PspWebhookRecorder : BackgroundService
         _committer = new("psp_webhooks", settings.IntentQueueCapacity, settings.MaxIntentBatch, 1, store.RecordAsync, metrics.Meter, logger);
     }
 
-    /// <summary>True when the event id is new; null when the queue is full (answer 503 so the PSP retries).</summary>
-    public Task<bool>? TryRecord(string eventId, string type, string? objectId, string outcome) =>
-        _committer.TrySubmit((eventId, type, objectId, outcome));
+    /// <summary>
+    /// True when the event id is new (and, with <paramref name="followUpChargeId"/>, that charge's
+    /// follow-up is durable); null when the queue is full (answer 503 so the PSP retries).
+    /// </summary>
+    public Task<bool>? TryRecord(string eventId, string type, string? objectId, string outcome, string? followUpChargeId = null) =>
+        _committer.TrySubmit((eventId, type, objectId, outcome, followUpChargeId));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _committer.RunAsync();
 

@@ -5,13 +5,37 @@ namespace Payments.Pipeline.PspWebhooks;
 public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
 {
     // Many deliveries in one statement (group commit); one that was seen before is not returned.
+    // An applied event's follow-up (read the PaymentIntent) is made durable in the same statement:
+    // the event is "applied" only once the request for its effect is committed. A new request
+    // always moves follow_up_at, so a read already under way cannot clear it (ClearFollowUp).
+    // Charges are locked in id order, as transitions lock them, so two group commits queue.
     private const string RecordEvents = """
-        INSERT INTO psp_webhook_events (event_id, type, object_id, outcome)
-        SELECT *
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-        ORDER BY 1
-        ON CONFLICT (event_id) DO NOTHING
-        RETURNING event_id
+        WITH input AS (
+            SELECT *
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+                AS t(event_id, type, object_id, outcome, charge_id)
+        ),
+        recorded AS (
+            INSERT INTO psp_webhook_events (event_id, type, object_id, outcome)
+            SELECT event_id, type, object_id, outcome
+            FROM input
+            ORDER BY event_id
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id
+        ),
+        followed AS (
+            UPDATE charges
+            SET follow_up_at = now()
+            WHERE id IN (
+                SELECT c.id
+                FROM charges AS c
+                JOIN input AS i ON i.charge_id = c.id
+                JOIN recorded AS r ON r.event_id = i.event_id
+                ORDER BY c.id
+                FOR UPDATE OF c)
+        )
+        SELECT event_id
+        FROM recorded
         """;
 
     // By our id, else by the PSP's reference: two index lookups. (One WHERE with OR, as a
@@ -39,9 +63,12 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
-    /// <summary>Records each event id once; false for one seen before (or twice in the batch).</summary>
+    /// <summary>
+    /// Records each event id once, with the follow-up of its charge when it names one; false for
+    /// one seen before (or twice in the batch).
+    /// </summary>
     public async Task<IReadOnlyList<bool>> RecordAsync(
-        IReadOnlyList<(string EventId, string Type, string? ObjectId, string Outcome)> events, CancellationToken cancellationToken = default)
+        IReadOnlyList<(string EventId, string Type, string? ObjectId, string Outcome, string? FollowUpChargeId)> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         await using var command = dataSource.CreateCommand(RecordEvents);
@@ -49,6 +76,7 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Type)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. events.Select(e => e.ObjectId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Outcome)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. events.Select(e => e.FollowUpChargeId)] });
         var recorded = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {

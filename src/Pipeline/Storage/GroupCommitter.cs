@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Payments.Pipeline.Storage;
 
@@ -9,9 +8,11 @@ namespace Payments.Pipeline.Storage;
 /// Group commit: items submitted together share one transaction, so the cost of a durable
 /// commit (the first wall on these machines) is shared. No timer: while one batch commits,
 /// the next one gathers, so a lone item is committed at once and a crowd in batches. Each
-/// submitter is answered only after the transaction holding its own item committed. If a
-/// batch fails (one bad row, a deadlock between two batches), it was rolled back as a whole
-/// and each item is retried in a transaction of its own, so one item never fails its neighbours.
+/// submitter is answered only after the transaction holding its own item committed. If the
+/// database refused a batch (one bad row, a deadlock between two batches), it was rolled back
+/// as a whole and each item is retried in a transaction of its own, so one item never fails its
+/// neighbours. A batch whose commit is unknown (the connection broke under it) is never retried:
+/// every submitter gets that failure, so none is told "nothing recorded" by a later attempt.
 /// </summary>
 public sealed partial class GroupCommitter<TItem, TResult>
 {
@@ -105,7 +106,7 @@ public sealed partial class GroupCommitter<TItem, TResult>
                 batch[i].Done.TrySetResult(results[i]);
             }
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException && batch.Count > 1)
+        catch (Exception e) when (batch.Count > 1 && CommitFailure.NothingCommitted(e))
         {
             Log.GroupCommitRetriedSingly(_logger, _name, batch.Count, e);
             foreach (var entry in batch)

@@ -82,7 +82,7 @@ internal sealed class OperationRunner(
                     await DelayAsync(roll.LatencyMs, cancellationToken);
                     return begin.Outcome switch
                     {
-                        IdempotencyOutcome.Replay => begin.Entry.Saved! with { Replayed = true },
+                        IdempotencyOutcome.Replay => Tampered(plan, roll, operation, begin.Entry.Saved! with { Replayed = true }),
                         IdempotencyOutcome.Mismatch => StripeErrors.IdempotencyMismatch(key),
                         _ => StripeErrors.IdempotencyKeyInUse(key),
                     };
@@ -119,10 +119,7 @@ internal sealed class OperationRunner(
                     return ConnectionDropResult.AfterPartialStatusLine;
                 }
 
-                // Rewritten after it was saved: only this copy of the answer lies.
-                return response.StatusCode == StatusCodes.Status200OK && plan.RollTamper(roll.Sequence, operation) is { } field
-                    ? AnswerTamperer.Rewrite(response, field)
-                    : response;
+                return Tampered(plan, roll, operation, response);
             }
             finally
             {
@@ -137,6 +134,12 @@ internal sealed class OperationRunner(
             counters.Finished();
         }
     }
+
+    // Rewritten after it was saved: only this copy of the answer lies, a replay's as much as a first one's.
+    private static StripeResponse Tampered(ActiveFaultPlan plan, FaultRoll roll, Operation operation, StripeResponse response) =>
+        response.StatusCode == StatusCodes.Status200OK && plan.RollTamper(roll.Sequence, operation) is { } field
+            ? AnswerTamperer.Rewrite(response, field)
+            : response;
 
     // Delays run on the application's token, not the request's: a caller that gives up does not stop
     // the PSP from carrying its request out, which is the very case the service must survive.

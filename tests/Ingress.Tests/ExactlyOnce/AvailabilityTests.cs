@@ -94,10 +94,15 @@ public sealed class AvailabilityTests(ServiceFixture service) : IClassFixture<Se
         Assert.Equal(HttpStatusCode.OK, (await service.Merchant.GetAsync("/readyz")).StatusCode);
 
         await service.SetDatabaseReachableAsync(false);
-        using var down = await service.Merchant.GetAsync("/readyz");
-        await service.SetDatabaseReachableAsync(true);
+        try
+        {
+            await Poll.UntilAsync(async () => (await service.Merchant.GetAsync("/readyz")).StatusCode == HttpStatusCode.ServiceUnavailable, "readiness to report 503", TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            await service.SetDatabaseReachableAsync(true);
+        }
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
         await Poll.UntilAsync(async () => (await service.Merchant.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "readiness to come back");
     }
 

@@ -17,9 +17,9 @@ public sealed class LeaseSettingsTests : IAsyncLifetime
     public Task DisposeAsync() => _database.DisposeAsync();
 
     [Fact]
-    public async Task Attempt_lease_shorter_than_a_resolve_can_take_stops_the_service_at_start()
+    public async Task Attempt_lease_shorter_than_the_longest_PSP_call_stops_the_service_at_start()
     {
-        // A resolve makes up to three PSP calls of up to (1 + retries) x 10 s each: 60 s is too short.
+        // One call can take three attempts of 10 s and two retry waits: a 20 s lease ends under it.
         var settings = new Dictionary<string, string?>
         {
             ["Urls"] = "http://127.0.0.1:0",
@@ -29,7 +29,7 @@ public sealed class LeaseSettingsTests : IAsyncLifetime
             ["Psp:WebhookSecret"] = "whsec_tests_only",
             ["Psp:AttemptTimeout"] = "00:00:10",
             ["Psp:MaxRetries"] = "2",
-            ["Charges:AttemptLease"] = "00:01:00",
+            ["Charges:AttemptLease"] = "00:00:20",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         await using var service = PaymentsHost.Build(PaymentsHost.CreateBuilder([], settings));
@@ -37,6 +37,5 @@ public sealed class LeaseSettingsTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<OptionsValidationException>(() => service.StartAsync());
 
         Assert.Contains("Charges:AttemptLease", refused.Message, StringComparison.Ordinal);
-        await service.StopAsync();
     }
 }

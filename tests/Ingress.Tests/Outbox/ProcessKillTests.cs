@@ -18,7 +18,11 @@ public sealed class ProcessKillTests(OutboxCrashFixture service) : IClassFixture
             ["Psp__WebhookSecret"] = ServiceFixture.WebhookSecret,
             ["DemoMerchant__ApiKey"] = ServiceFixture.MerchantKey,
             // Charges whose PSP call the kill interrupted come back after this lease.
-            ["Charges__AttemptLease"] = "00:00:03",
+            ["Charges__AttemptLease"] = "00:00:04",
+            // A lease covers the longest PSP call: 2 attempts of 1 s and a retry wait.
+            ["Psp__AttemptTimeout"] = "00:00:01",
+            ["Psp__MaxRetries"] = "1",
+            ["Psp__RetryBaseDelay"] = "00:00:00.100",
             ["Charges__RecoveryThreshold"] = "00:00:02",
             ["Charges__SweepInterval"] = "00:00:00.200",
         };

@@ -28,7 +28,11 @@ public sealed class CrashRecoveryTests(CrashFixture service) : IClassFixture<Cra
             ["Pipeline__Partitions"] = "1",
             ["Pipeline__ConcurrencyPerPartition"] = "2",
             ["Pipeline__ChannelCapacity"] = "4",
-            ["Charges__AttemptLease"] = "00:00:05",
+            ["Charges__AttemptLease"] = "00:00:04",
+            // A lease covers the longest PSP call: 2 attempts of 1 s and a retry wait.
+            ["Psp__AttemptTimeout"] = "00:00:01",
+            ["Psp__MaxRetries"] = "1",
+            ["Psp__RetryBaseDelay"] = "00:00:00.100",
             ["Charges__RecoveryThreshold"] = "00:00:03",
         }))
         {

@@ -94,9 +94,23 @@ public sealed class ChargesInProgressTests
         inProgress.Started("ch_stuck");
 
         clock.Advance(new ChargeOptions().AttemptLease * 3);
-        inProgress.ForgetStale();
+
+        Assert.Equal(["ch_stuck"], inProgress.Stale());
+        Assert.Equal(1, inProgress.Count);
+    }
+
+    [Fact]
+    public void Charges_found_finished_by_another_instance_are_let_go_without_a_time_to_final()
+    {
+        var (inProgress, clock) = Create(limit: 100);
+        inProgress.Started("ch_elsewhere");
+        inProgress.Started("ch_stuck");
+        clock.Advance(new ChargeOptions().AttemptLease * 3);
+
+        inProgress.Forget(["ch_elsewhere"]);
 
         Assert.Equal(1, inProgress.Count);
+        Assert.Equal(0, inProgress.AverageSecondsToFinal);
     }
 
     private static (ChargesInProgress InProgress, ManualClock Clock) Create(int limit, TimeSpan? target = null)

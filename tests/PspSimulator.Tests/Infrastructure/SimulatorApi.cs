@@ -78,10 +78,16 @@ public sealed class SimulatorApi : IDisposable
 
     public async Task SetFaultsAsync(string planJson)
     {
+        var answer = await PutFaultsAsync(planJson);
+        Assert.True(answer.Status == System.Net.HttpStatusCode.OK, "PUT /_sim/faults failed: " + answer.Body);
+    }
+
+    /// <summary>PUT /_sim/faults, whatever it answers.</summary>
+    public async Task<ApiAnswer> PutFaultsAsync(string planJson)
+    {
         using var content = new StringContent(planJson, Encoding.UTF8, "application/json");
         using var response = await _http.PutAsync(new Uri("/_sim/faults", UriKind.Relative), content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, "PUT /_sim/faults failed: " + body);
+        return new ApiAnswer(response.StatusCode, await response.Content.ReadAsStringAsync(), false);
     }
 
     public Task ClearFaultsAsync() => SetFaultsAsync("{}");

@@ -68,10 +68,18 @@ public sealed partial class RecoverySweepWorker(
             total += pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Advance)) ? 1 : 0;
         }
 
-        // A refused follow-up keeps its lease and comes due again, like everything claimed here.
+        // Follow-ups before new work: a change made at the PSP waits for nothing but room. One the
+        // pool refuses is due again at the next sweep, not a whole lease later.
         foreach (var chargeId in await store.ClaimDueFollowUpsAsync(_options.SweepBatch, _options.AttemptLease, cancellationToken).ConfigureAwait(false))
         {
-            total += pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Refresh)) ? 1 : 0;
+            if (pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Refresh)))
+            {
+                total++;
+            }
+            else
+            {
+                await store.DelayFollowUpAsync(chargeId, _options.SweepInterval, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         while (!cancellationToken.IsCancellationRequested)

@@ -76,4 +76,28 @@ public sealed class ReplayAnswerTests(ServiceFixture service) : IClassFixture<Se
         Assert.Equal(1, await service.MovementsAsync(id, "capture"));
         Assert.Equal(7300, await service.LedgerCapturedAsync(id));
     }
+
+    [Fact]
+    public async Task Gateway_404_on_the_refund_list_is_not_proof_that_a_refund_did_not_happen()
+    {
+        using var created = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(7400));
+        var id = (string)(await ServiceFixture.ReadObjectAsync(created))["id"]!;
+        Assert.Equal("captured", (string?)(await service.WaitForFinalAsync(id))["status"]);
+        // Carried out, then a saved 500 (the key is settled); the list of refunds then meets a misrouted 404.
+        await service.SetFaultsAsync(new
+        {
+            error_500_after = new { rate = 1.0, operations = new[] { "refund" }, max_count = 1 },
+            gateway_error = new { rate = 1.0, status = 404, operations = new[] { "list_refunds" }, max_count = 3 },
+        });
+
+        using var refund = await ServiceFixture.PostJsonAsync(service.Merchant, $"/v1/charges/{id}/refunds", ChargeBodies.NewKey(), """{"amount": 700}""");
+
+        var refundId = (string)(await ServiceFixture.ReadObjectAsync(refund))["id"]!;
+        await Poll.UntilAsync(
+            async () => await service.Database.ScalarAsync<string>("SELECT status FROM refunds WHERE id = $1", refundId) != "pending",
+            "the refund to end");
+        Assert.Equal("succeeded", await service.Database.ScalarAsync<string>("SELECT status FROM refunds WHERE id = $1", refundId));
+        Assert.Equal(1, await service.MovementsAsync(id, "refund"));
+        await service.AssertLedgerBalancedAsync();
+    }
 }

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Payments.Pipeline.Charges;
 
 /// <summary>
@@ -5,4 +7,14 @@ namespace Payments.Pipeline.Charges;
 /// after the mark, the database's time of the mark, and when the step was recorded (its first
 /// send came after that). Both instants are the database's clock (invariant 12).
 /// </summary>
-public sealed record AttemptMark(int Version, int Attempts, DateTimeOffset Now, DateTimeOffset RecordedAt);
+public sealed record AttemptMark(int Version, int Attempts, DateTimeOffset Now, DateTimeOffset RecordedAt)
+{
+    /// <summary>Runs a mark that returns (version, attempt count, now(), created_at); null when no row was open.</summary>
+    internal static async Task<AttemptMark?> ReadAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new AttemptMark(reader.GetInt32(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3))
+            : null;
+    }
+}

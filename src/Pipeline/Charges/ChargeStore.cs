@@ -397,10 +397,7 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(MarkAttempt);
         command.Parameters.AddWithValue(chargeId);
         command.Parameters.AddWithValue(lease);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new AttemptMark(reader.GetInt32(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3))
-            : null;
+        return await AttemptMark.ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

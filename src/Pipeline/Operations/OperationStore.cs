@@ -325,10 +325,7 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(step.Kind == OpenStep.Refund ? MarkRefundAttempt : MarkOperationAttempt);
         command.Parameters.AddWithValue(step.Id);
         command.Parameters.AddWithValue(lease);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new AttemptMark(reader.GetInt32(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2), reader.GetFieldValue<DateTimeOffset>(3))
-            : null;
+        return await AttemptMark.ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task UpdatePendingAsync(OpenStep step, string reason, TimeSpan retryIn, bool keySettled, CancellationToken cancellationToken = default)

@@ -14,6 +14,7 @@ internal static class ChargesApi
         group.MapPost("/", CreateChargeAsync).WithName("CreateCharge");
         group.MapGet("/{id}", GetChargeAsync).WithName("GetCharge");
         group.MapGet("/", ListChargesAsync).WithName("ListCharges");
+        group.MapGet("/{id}/history", GetHistoryAsync).WithName("GetChargeHistory");
         return routes;
     }
 
@@ -75,6 +76,15 @@ internal static class ChargesApi
     {
         var found = await store.FindJsonAsync(context.Merchant().Id, id, cancellationToken).ConfigureAwait(false);
         return found is { } charge ? JsonResults.Object(charge.Json) : ApiProblems.NotFound("charge");
+    }
+
+    /// <summary>Every move of the charge and its refunds, with actor and reason, oldest first (the audit trail).</summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetHistoryAsync(
+        string id, HttpContext context, ChargeStore store, CancellationToken cancellationToken)
+    {
+        // Every charge has at least the move that recorded it, so nothing means not this merchant's.
+        var moves = await store.HistoryJsonAsync(context.Merchant().Id, id, cancellationToken).ConfigureAwait(false);
+        return moves.Count > 0 ? JsonResults.List(moves, moves.Count) : ApiProblems.NotFound("charge");
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ListChargesAsync(

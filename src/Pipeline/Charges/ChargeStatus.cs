@@ -32,10 +32,9 @@ public static class PendingReason
     public const string PspMismatch = "psp_mismatch";
 }
 
+/// <summary>Who made a move, as the audit trail records it (the intent's own row says "api" in SQL).</summary>
 public static class Actor
 {
-    public const string Api = "api";
     public const string Pipeline = "pipeline";
     public const string PspWebhook = "psp_webhook";
-    public const string Reconciler = "reconciler";
 }

@@ -5,7 +5,7 @@ using Payments.Pipeline.Storage;
 namespace Payments.Pipeline.Charges;
 
 /// <summary>The SQL of the charge aggregate. The rules live in <see cref="ChargeProcessor"/>.</summary>
-public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
+public sealed class ChargeStore(NpgsqlDataSource dataSource)
 {
     // Group commit: many intents in one statement and one transaction. ON CONFLICT DO NOTHING
     // without a target covers both the idempotency key and the live-order index; a row that
@@ -73,6 +73,15 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
           AND (c.created_at, c.id) < (after.created_at, after.id)
         ORDER BY c.created_at DESC, c.id DESC
         LIMIT $5
+        """;
+
+    // Serves GET /v1/charges/{id}/history through charge_events_charge; nothing for another merchant's charge.
+    private const string SelectHistory = """
+        SELECT charge_event_json(e)::text
+        FROM charge_events AS e
+        JOIN charges AS c ON c.id = e.charge_id
+        WHERE e.charge_id = $1 AND c.merchant_id = $2
+        ORDER BY e.id
         """;
 
     private const string SelectByIdempotencyKey = """
@@ -328,6 +337,22 @@ public sealed partial class ChargeStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(merchantId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>The charge's moves, oldest first, from its audit trail; empty for a charge that is not the merchant's.</summary>
+    public async Task<IReadOnlyList<string>> HistoryJsonAsync(string merchantId, string chargeId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(SelectHistory);
+        command.Parameters.AddWithValue(chargeId);
+        command.Parameters.AddWithValue(merchantId);
+        var moves = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            moves.Add(reader.GetString(0));
+        }
+
+        return moves;
     }
 
     /// <summary>One page of the merchant's charges, newest first; one more than asked tells if there are more.</summary>

@@ -16,7 +16,7 @@ namespace Payments.Pipeline.Partitioning;
 /// A full channel refuses the item (<see cref="TryEnqueue"/> returns false): the caller's
 /// intent is already durable and the recovery sweep brings it back later.
 /// </summary>
-public sealed partial class PartitionedWorkerPool : BackgroundService
+public sealed class PartitionedWorkerPool : BackgroundService
 {
     private readonly Partition[] _partitions;
     private readonly IWorkHandler _handler;

@@ -18,7 +18,7 @@ namespace Payments.Pipeline.Psp;
 /// derived from our own durable id and the operation (invariant 1), never minted per
 /// attempt, so any retry, replay or recovery after a crash can only replay the first call.
 /// </summary>
-public sealed partial class PspClient
+public sealed class PspClient
 {
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Payments.Ingress.Tests.Support;
+using Payments.Testing;
 
 namespace Payments.Ingress.Tests.ExactlyOnce;
 

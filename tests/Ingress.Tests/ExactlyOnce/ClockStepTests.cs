@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Payments.Ingress.Tests.Support;
+using Payments.Testing;
 
 namespace Payments.Ingress.Tests.ExactlyOnce;
 

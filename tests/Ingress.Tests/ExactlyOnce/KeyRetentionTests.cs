@@ -1,5 +1,6 @@
 using Payments.Ingress.Tests.Charges;
 using Payments.Ingress.Tests.Support;
+using Payments.Testing;
 
 namespace Payments.Ingress.Tests.ExactlyOnce;
 

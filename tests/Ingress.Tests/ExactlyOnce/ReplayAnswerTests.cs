@@ -1,4 +1,5 @@
 using Payments.Ingress.Tests.Support;
+using Payments.Testing;
 
 namespace Payments.Ingress.Tests.ExactlyOnce;
 

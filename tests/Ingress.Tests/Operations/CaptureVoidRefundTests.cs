@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Payments.Ingress.Tests.Support;
+using Payments.Testing;
 
 namespace Payments.Ingress.Tests.Operations;
 
@@ -234,25 +235,11 @@ public sealed class CaptureVoidRefundTests(ServiceFixture service) : IClassFixtu
         return (string)charge["id"]!;
     }
 
-    private async Task<JsonObject> WaitForRefundAsync(string refundId, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonObject refund;
-        do
-        {
-            refund = await ServiceFixture.ReadObjectAsync(await service.Merchant.GetAsync($"/v1/refunds/{refundId}"));
-            if ((string?)refund["status"] == status)
-            {
-                return refund;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"Refund {refundId} is {refund["status"]}, not {status}.");
-        return refund;
-    }
+    private Task<JsonObject> WaitForRefundAsync(string refundId, string status) =>
+        Poll.UntilAsync(
+            async () => await ServiceFixture.ReadObjectAsync(await service.Merchant.GetAsync($"/v1/refunds/{refundId}")),
+            refund => (string?)refund["status"] == status,
+            refund => $"refund {refundId} is {refund["status"]}, not {status}");
 
     /// <summary>The merchant's payable equals what was captured, minus refunds, minus the platform's fees (kept on refunds).</summary>
     private async Task AssertMerchantPayableAsync()

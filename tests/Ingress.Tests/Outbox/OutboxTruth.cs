@@ -43,19 +43,8 @@ internal static class OutboxTruth
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds, or fails with <paramref name="what"/> at the deadline.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Not reached within {timeout.TotalSeconds} s: {what()}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what) =>
+        Poll.UntilAsync(condition, ok => ok, _ => what(), timeout);
 
     /// <summary>Polls until the receiver's endpoint has answered 200 to every expected event.</summary>
     public static Task WaitForDeliveredAsync(WebhookReceiver receiver, string endpoint, IReadOnlyList<OutboxEvent> expected, TimeSpan timeout)

@@ -240,25 +240,12 @@ public class ServiceFixture : IAsyncLifetime
         (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
     /// <summary>Polls the charge until <paramref name="until"/> holds, or fails at the deadline.</summary>
-    public async Task<JsonObject> WaitForChargeAsync(string chargeId, Func<JsonObject, bool> until, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        JsonObject charge;
-        do
-        {
-            charge = await ReadObjectAsync(await Merchant.GetAsync($"/v1/charges/{chargeId}"));
-            if (until(charge))
-            {
-                return charge;
-            }
-
-            await Task.Delay(50);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"Charge {chargeId} did not reach the expected state in time; last seen: {charge.ToJsonString()}");
-        return charge;
-    }
+    public Task<JsonObject> WaitForChargeAsync(string chargeId, Func<JsonObject, bool> until, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(
+            async () => await ReadObjectAsync(await Merchant.GetAsync($"/v1/charges/{chargeId}")),
+            until,
+            charge => $"charge {chargeId} did not reach the expected state; last seen: {charge.ToJsonString()}",
+            timeout);
 
     public Task<JsonObject> WaitForFinalAsync(string chargeId, TimeSpan? timeout = null) =>
         WaitForChargeAsync(chargeId, c => (string?)c["status"] is "captured" or "failed" or "voided" or "authorized", timeout);

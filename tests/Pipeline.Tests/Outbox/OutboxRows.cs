@@ -37,15 +37,8 @@ internal static class OutboxRows
         return [.. Enumerable.Range(1, count).Select(i => $"evt_{batch}_{i}")];
     }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not reached within {timeout.TotalSeconds} s: {what}");
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Poll.UntilAsync(condition, what, timeout);
 
     /// <summary>How many of these events are in the feed.</summary>
     public static async Task<long> InFeedAsync(TestDatabase database, IEnumerable<string> eventIds) =>

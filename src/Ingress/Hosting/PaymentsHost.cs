@@ -44,6 +44,7 @@ public static partial class PaymentsHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = inbound);
         builder.Services.AddSingleton(sp => new PrometheusExporter(
             sp.GetRequiredService<IMeterFactory>(), [PaymentsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Payments."]));
+        builder.Services.AddExceptionHandler<Errors.DatabaseExceptionHandler>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             // Errors the framework raises (unknown route, unhandled exception) get a code too.

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 using Payments.Ingress.Auth;
 using Payments.Ingress.Charges;
 using Payments.Ingress.Errors;
@@ -89,22 +88,14 @@ internal static class WebhookEndpointsApi
                 return ApiProblems.PanNotAllowed();
             }
 
-            EndpointCreation creation;
-            try
-            {
-                creation = await store.CreateAsync(
-                    "we_" + Guid.CreateVersion7().ToString("N"),
-                    context.Merchant().Id,
-                    valid.Url,
-                    "whsec_" + RandomNumberGenerator.GetHexString(64, lowercase: true),
-                    key,
-                    valid.RequestHash,
-                    cancellationToken).ConfigureAwait(false);
-            }
-            catch (NpgsqlException)
-            {
-                return ApiProblems.Unavailable();
-            }
+            var creation = await store.CreateAsync(
+                "we_" + Guid.CreateVersion7().ToString("N"),
+                context.Merchant().Id,
+                valid.Url,
+                "whsec_" + RandomNumberGenerator.GetHexString(64, lowercase: true),
+                key,
+                valid.RequestHash,
+                cancellationToken).ConfigureAwait(false);
 
             if (creation is not EndpointCreation.Created created)
             {
@@ -228,15 +219,7 @@ internal static class WebhookEndpointsApi
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"POST /v1/webhook_endpoints/{id}/deliveries/{deliveryId}/redeliver"));
-        RedeliveryAnswer answer;
-        try
-        {
-            answer = await deliveries.RedeliverAsync(context.Merchant().Id, id, parsed, key, hash, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException)
-        {
-            return ApiProblems.Unavailable();
-        }
+        var answer = await deliveries.RedeliverAsync(context.Merchant().Id, id, parsed, key, hash, cancellationToken).ConfigureAwait(false);
 
         return Answer(context, answer, deliveriesDue, id);
     }
@@ -257,15 +240,7 @@ internal static class WebhookEndpointsApi
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"POST /v1/webhook_endpoints/{id}/deliveries/redeliver_failed"));
-        RedeliveryAnswer answer;
-        try
-        {
-            answer = await deliveries.RedeliverFailedAsync(merchantId, id, key, hash, cancellationToken).ConfigureAwait(false);
-        }
-        catch (NpgsqlException)
-        {
-            return ApiProblems.Unavailable();
-        }
+        var answer = await deliveries.RedeliverFailedAsync(merchantId, id, key, hash, cancellationToken).ConfigureAwait(false);
 
         return Answer(context, answer, deliveriesDue, id);
     }

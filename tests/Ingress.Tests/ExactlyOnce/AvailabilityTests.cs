@@ -107,6 +107,35 @@ public sealed class AvailabilityTests(ServiceFixture service) : IClassFixture<Se
         await Poll.UntilAsync(async () => (await service.Merchant.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "readiness to come back");
     }
 
+    [Fact]
+    public async Task Database_unreachable_answers_reads_503_unavailable_and_writes_500_outcome_unknown()
+    {
+        using var created = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(1600));
+        var id = (string)(await ServiceFixture.ReadObjectAsync(created))["id"]!;
+
+        await service.SetDatabaseReachableAsync(false);
+        HttpResponseMessage read;
+        HttpResponseMessage write;
+        try
+        {
+            read = await service.Merchant.GetAsync($"/v1/charges/{id}");
+            write = await ServiceFixture.PostJsonAsync(service.Merchant, "/v1/webhook_endpoints", ChargeBodies.NewKey(), """{"url": "https://example.com/hooks"}""");
+        }
+        finally
+        {
+            await service.SetDatabaseReachableAsync(true);
+        }
+
+        using (read)
+        using (write)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
+            Assert.Equal("unavailable", (string?)(await ServiceFixture.ReadObjectAsync(read))["code"]);
+            Assert.Equal(HttpStatusCode.InternalServerError, write.StatusCode);
+            Assert.Equal("outcome_unknown", (string?)(await ServiceFixture.ReadObjectAsync(write))["code"]);
+        }
+    }
+
     private async Task<double> GaugeAsync(string name)
     {
         var metrics = await service.Merchant.GetStringAsync("/metrics");

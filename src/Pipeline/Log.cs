@@ -34,8 +34,8 @@ internal static partial class Log
     [LoggerMessage(1301, LogLevel.Information, "Charge {ChargeId}: outcome still unknown after {Reason}; next look in {RetryIn}")]
     public static partial void OutcomeStillUnknown(ILogger logger, string chargeId, string reason, TimeSpan retryIn);
 
-    [LoggerMessage(1302, LogLevel.Debug, "Charge {ChargeId}: move from {From} to {To} is not forward; ignored")]
-    public static partial void StaleMoveIgnored(ILogger logger, string chargeId, string from, string to);
+    [LoggerMessage(1302, LogLevel.Debug, "Charge {ChargeId}: {Fact} does not move it from {From}; ignored")]
+    public static partial void StaleMoveIgnored(ILogger logger, string chargeId, string from, string fact);
 
     [LoggerMessage(1400, LogLevel.Information, "Recovery sweep put {Count} pending charges back through their partitions")]
     public static partial void SweepResumed(ILogger logger, int count);

@@ -1,3 +1,4 @@
+using Payments.Pipeline.Charges.Lifecycle;
 using Payments.Pipeline.Operations;
 using Payments.Pipeline.Psp;
 
@@ -237,32 +238,29 @@ public sealed partial class ChargeProcessor
             return StepRead.Mismatch;
         }
 
-        switch (step.Kind, read)
+        var kind = step.Kind;
+        switch (StepLifecycle.Decide(kind, read, notDoneCode is not null))
         {
-            case (OpenStep.Capture, PspOutcome.Completed { Intent.Status: "succeeded" } done):
-                await EndStepAsync(charge, step, succeeded: true, done.Intent, null, null, cancellationToken).ConfigureAwait(false);
+            case StepEnd.Succeeded when kind == OpenStep.Refund:
+                await operations.FinishRefundAsync(step.Id, succeeded: true, ((PspOutcome.RefundCompleted)read).Refund.Id, null, null, Actor.Pipeline, "refund succeeded at the PSP", cancellationToken).ConfigureAwait(false);
                 return StepRead.Ended;
-            case (OpenStep.Void, PspOutcome.Completed { Intent.Status: "canceled" } done):
-                await EndStepAsync(charge, step, succeeded: true, done.Intent, null, null, cancellationToken).ConfigureAwait(false);
+            case StepEnd.Succeeded:
+                await EndStepAsync(charge, step, succeeded: true, ((PspOutcome.Completed)read).Intent, null, null, cancellationToken).ConfigureAwait(false);
                 return StepRead.Ended;
-            case (OpenStep.Capture, PspOutcome.Completed { Intent.Status: "canceled" }):
-            case (OpenStep.Void, PspOutcome.Completed { Intent.Status: "succeeded" }):
-                // The other way happened at the PSP: this step did not; the charge follows the PSP.
+            case StepEnd.Failed:
+                await operations.FinishRefundAsync(step.Id, succeeded: false, ((PspOutcome.RefundCompleted)read).Refund.Id, "refund_failed", "The PSP reported the refund as failed.", Actor.Pipeline, "refund failed at the PSP", cancellationToken).ConfigureAwait(false);
+                return StepRead.Ended;
+            case StepEnd.OtherWayHappened:
                 await EndStepAsync(charge, step, succeeded: false, null, "invalid_state", "The PaymentIntent had already moved on.", cancellationToken).ConfigureAwait(false);
                 await FollowPaymentIntentAsync(await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge, read, Actor.Pipeline, cancellationToken).ConfigureAwait(false);
                 return StepRead.Ended;
-            case (OpenStep.Capture or OpenStep.Void, PspOutcome.Completed { Intent.Status: "requires_capture" }) when notDoneCode is not null:
+            case StepEnd.FailedIfProven when kind == OpenStep.Refund:
+                // The refund list does not lag: nothing under the key can run any more, and it is not there.
+                await operations.FinishRefundAsync(step.Id, succeeded: false, null, notDoneCode, "The PSP did not carry the refund out.", Actor.Pipeline, "proven not carried out", cancellationToken).ConfigureAwait(false);
+                return StepRead.Ended;
+            case StepEnd.FailedIfProven:
                 // GET does not lag: nothing under the key can run any more, and the PaymentIntent is untouched.
                 await EndStepAsync(charge, step, succeeded: false, null, notDoneCode, "The PSP did not carry the operation out.", cancellationToken).ConfigureAwait(false);
-                return StepRead.Ended;
-            case (OpenStep.Refund, PspOutcome.RefundCompleted { Refund.Status: "succeeded" } done):
-                await operations.FinishRefundAsync(step.Id, succeeded: true, done.Refund.Id, null, null, Actor.Pipeline, "refund succeeded at the PSP", cancellationToken).ConfigureAwait(false);
-                return StepRead.Ended;
-            case (OpenStep.Refund, PspOutcome.RefundCompleted { Refund.Status: "failed" or "canceled" } done):
-                await operations.FinishRefundAsync(step.Id, succeeded: false, done.Refund.Id, "refund_failed", "The PSP reported the refund as failed.", Actor.Pipeline, "refund failed at the PSP", cancellationToken).ConfigureAwait(false);
-                return StepRead.Ended;
-            case (OpenStep.Refund, PspOutcome.NotFound) when notDoneCode is not null:
-                await operations.FinishRefundAsync(step.Id, succeeded: false, null, notDoneCode, "The PSP did not carry the refund out.", Actor.Pipeline, "proven not carried out", cancellationToken).ConfigureAwait(false);
                 return StepRead.Ended;
             default:
                 return StepRead.Open;
@@ -286,15 +284,11 @@ public sealed partial class ChargeProcessor
 
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
+            // The charge moves with its step, as the lifecycle says the PaymentIntent moves it.
             ChargeTransition? transition = null;
-            var to = step.Kind == OpenStep.Capture ? ChargeStatus.Captured : ChargeStatus.Voided;
-            if (succeeded && intent is not null && ChargeStatus.CanMove(charge.Status, to))
+            if (succeeded && intent is not null && ChargeLifecycle.Decide(charge, new ChargeFact.IntentShown(intent)) is ChargeDecision.Move move)
             {
-                var captured = step.Kind == OpenStep.Capture ? intent.AmountReceived : 0;
-                var delta = Math.Max(0, captured - charge.AmountCaptured);
-                var fee = delta > 0 ? (await merchants.FindAsync(charge.MerchantId, cancellationToken).ConfigureAwait(false))!.FeeFor(delta) : 0;
-                transition = new ChargeTransition(charge.Id, charge.Status, charge.Version, to, intent.Id, charge.AmountAuthorized,
-                    Math.Max(captured, charge.AmountCaptured), null, null, Actor.Pipeline, $"{step.Kind} {step.Id} succeeded", delta, fee);
+                transition = await TransitionForAsync(charge, move with { Reason = $"{step.Kind} {step.Id} succeeded" }, Actor.Pipeline, cancellationToken).ConfigureAwait(false);
             }
 
             if (await operations.FinishOperationAsync(step.Id, succeeded, failureCode, failureMessage, transition, cancellationToken).ConfigureAwait(false))

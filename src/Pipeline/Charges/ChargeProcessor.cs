@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Payments.Pipeline.Charges.Lifecycle;
 using Payments.Pipeline.Merchants;
 using Payments.Pipeline.Observability;
 using Payments.Pipeline.Operations;
@@ -92,7 +93,7 @@ public sealed partial class ChargeProcessor(
             return await FollowPaymentIntentAsync(charge, read, Actor.PspWebhook, cancellationToken).ConfigureAwait(false);
         }
 
-        if (ChargeStatus.IsFinal(charge.Status))
+        if (ChargeLifecycle.IsFinal(charge.Status))
         {
             return true;
         }
@@ -205,12 +206,10 @@ public sealed partial class ChargeProcessor(
         {
             // Proof of no charge: nothing under the key can run again (or nothing was sent for longer
             // than any call lasts), and the index has had its full lag to show anything that ran.
-            var code = mark.Now >= settledProofAt ? "psp_error" : "psp_key_expired";
-            var message = code == "psp_error"
-                ? "The PSP failed to process the charge and did not carry it out."
-                : "The PSP could not be asked in time; it did not carry the charge out.";
-            await MoveAsync(charge, row => row.Status == ChargeStatus.Pending ? new Move(ChargeStatus.Failed, null, 0, 0, code, message, "proven not carried out") : null,
-                actor, cancellationToken).ConfigureAwait(false);
+            var proof = mark.Now >= settledProofAt
+                ? new ChargeFact.ProvenNotCarriedOut("psp_error", "The PSP failed to process the charge and did not carry it out.")
+                : new ChargeFact.ProvenNotCarriedOut("psp_key_expired", "The PSP could not be asked in time; it did not carry the charge out.");
+            await MoveAsync(charge, proof, actor, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -239,18 +238,12 @@ public sealed partial class ChargeProcessor(
                 break;
 
             case PspOutcome.Declined declined:
-                await MoveAsync(charge, row => row.Status == ChargeStatus.Pending
-                        ? new Move(ChargeStatus.Failed, declined.Intent?.Id, 0, 0, declined.Code, declined.Message, "declined by the PSP")
-                        : null,
-                    Actor.Pipeline, cancellationToken).ConfigureAwait(false);
+                await MoveAsync(charge, new ChargeFact.Declined(declined.Intent?.Id, declined.Code, declined.Message), Actor.Pipeline, cancellationToken).ConfigureAwait(false);
                 break;
 
             case PspOutcome.Refused refused when firstSend || refused.Saved:
                 // Refused by validation on the first send, or the PSP's saved refusal: nothing ran.
-                await MoveAsync(charge, row => row.Status == ChargeStatus.Pending
-                        ? new Move(ChargeStatus.Failed, null, 0, 0, "psp_invalid_request", refused.Message, $"refused by the PSP ({refused.Status} {refused.Type})")
-                        : null,
-                    Actor.Pipeline, cancellationToken).ConfigureAwait(false);
+                await MoveAsync(charge, new ChargeFact.Refused(refused.Status, refused.Type, refused.Message), Actor.Pipeline, cancellationToken).ConfigureAwait(false);
                 break;
 
             case PspOutcome.Unavailable unavailable:
@@ -294,69 +287,72 @@ public sealed partial class ChargeProcessor(
             return false;
         }
 
-        if (Decide(charge, intent) is null && charge.Status == ChargeStatus.Pending)
-        {
-            // processing and the like: still in motion at the PSP; look again later.
-            await store.UpdatePendingAsync(charge.Id, PendingReason.OutcomeUnknown, Backoff(charge.AttemptCount), keySettled: false, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-
-        await MoveAsync(charge, row => Decide(row, intent), actor, cancellationToken).ConfigureAwait(false);
+        await MoveAsync(charge, new ChargeFact.IntentShown(intent), actor, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-    /// <summary>What a PaymentIntent says the charge in <paramref name="row"/> becomes; null for nothing.</summary>
-    private static Move? Decide(ChargeRow row, PaymentIntent intent) => intent.Status switch
-    {
-        // A partial capture keeps what was authorized; an automatic one authorized what it received.
-        "succeeded" => new Move(ChargeStatus.Captured, intent.Id, Math.Max(row.AmountAuthorized, intent.AmountReceived), intent.AmountReceived, null, null, "PaymentIntent succeeded"),
-        "requires_capture" => new Move(ChargeStatus.Authorized, intent.Id, intent.AmountCapturable, 0, null, null, "PaymentIntent requires capture"),
-        "requires_payment_method" => new Move(ChargeStatus.Failed, intent.Id, 0, 0, intent.FailureCode ?? "card_declined",
-            intent.FailureMessage ?? "The card was declined.", "PaymentIntent declined"),
-        "canceled" when row.Status == ChargeStatus.Authorized => new Move(ChargeStatus.Voided, intent.Id, row.AmountAuthorized, 0, null, null, "PaymentIntent canceled"),
-        "canceled" => new Move(ChargeStatus.Failed, intent.Id, 0, 0, "canceled", "The PaymentIntent was canceled.", "PaymentIntent canceled"),
-        _ => null,
-    };
-
     /// <summary>
-    /// Applies <paramref name="decide"/>'s move for the row as it is. When the row changed since
-    /// it was read (another instance, a webhook), it is read again and the move decided again
-    /// from it with the same PSP fact: a decision made on the old row is never re-applied.
+    /// Applies what <paramref name="fact"/> does to the charge as the lifecycle decides it from
+    /// the row as it is. When the row changed since it was read (another instance, a webhook), it
+    /// is read again and the lifecycle decides again from it with the same fact: a decision made
+    /// on the old row is never re-applied.
     /// </summary>
-    private async Task MoveAsync(ChargeRow charge, Func<ChargeRow, Move?> decide, string actor, CancellationToken cancellationToken)
+    private async Task MoveAsync(ChargeRow charge, ChargeFact fact, string actor, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxRaceRetries; attempt++)
         {
-            var move = decide(charge);
-            if (move is null || !ChargeStatus.CanMove(charge.Status, move.To))
+            switch (ChargeLifecycle.Decide(charge, fact))
             {
-                Log.StaleMoveIgnored(logger, charge.Id, charge.Status, move?.To ?? "nothing");
-                return;
-            }
+                case ChargeDecision.StayPending stay:
+                    // Still in motion at the PSP (processing and the like): look again later.
+                    await store.UpdatePendingAsync(charge.Id, stay.PendingReason, Backoff(charge.AttemptCount), keySettled: false, cancellationToken).ConfigureAwait(false);
+                    return;
+                case ChargeDecision.Move move:
+                    if (await TryApplyAsync(charge, move, actor, cancellationToken).ConfigureAwait(false))
+                    {
+                        return;
+                    }
 
-            var capturedDelta = Math.Max(0, move.Captured - charge.AmountCaptured);
-            var fee = 0L;
-            if (capturedDelta > 0)
-            {
-                var merchant = await merchants.FindAsync(charge.MerchantId, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"Merchant {charge.MerchantId} of charge {charge.Id} is missing.");
-                fee = merchant.FeeFor(capturedDelta);
+                    charge = await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge;
+                    break;
+                default:
+                    Log.StaleMoveIgnored(logger, charge.Id, charge.Status, fact.Name);
+                    return;
             }
-
-            var transition = new ChargeTransition(charge.Id, charge.Status, charge.Version, move.To, move.PspReference,
-                Math.Max(move.Authorized, charge.AmountAuthorized), Math.Max(move.Captured, charge.AmountCaptured),
-                move.FailureCode, move.FailureMessage, actor, move.Reason, capturedDelta, fee);
-            if (await transitions.ApplyAsync(transition, cancellationToken).ConfigureAwait(false) is { } json)
-            {
-                metrics.Transitioned(move.To, actor);
-                notifier.Notify(charge.Id, json);
-                return;
-            }
-
-            charge = await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge;
         }
 
         throw new InvalidOperationException($"Charge {charge.Id} kept changing under its transitions.");
+    }
+
+    /// <summary>One move, conditional on the row's status and version; false when the row changed.</summary>
+    private async Task<bool> TryApplyAsync(ChargeRow charge, ChargeDecision.Move move, string actor, CancellationToken cancellationToken)
+    {
+        var transition = await TransitionForAsync(charge, move, actor, cancellationToken).ConfigureAwait(false);
+        if (await transitions.ApplyAsync(transition, cancellationToken).ConfigureAwait(false) is not { } json)
+        {
+            return false;
+        }
+
+        metrics.Transitioned(move.To, actor);
+        notifier.Notify(charge.Id, json);
+        return true;
+    }
+
+    /// <summary>The transition row for a move: amounts never go down, and a newly captured amount carries its fee.</summary>
+    private async Task<ChargeTransition> TransitionForAsync(ChargeRow charge, ChargeDecision.Move move, string actor, CancellationToken cancellationToken)
+    {
+        var capturedDelta = Math.Max(0, move.Captured - charge.AmountCaptured);
+        var fee = 0L;
+        if (capturedDelta > 0)
+        {
+            var merchant = await merchants.FindAsync(charge.MerchantId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Merchant {charge.MerchantId} of charge {charge.Id} is missing.");
+            fee = merchant.FeeFor(capturedDelta);
+        }
+
+        return new ChargeTransition(charge.Id, charge.Status, charge.Version, move.To, move.PspReference,
+            Math.Max(move.Authorized, charge.AmountAuthorized), Math.Max(move.Captured, charge.AmountCaptured),
+            move.FailureCode, move.FailureMessage, actor, move.Reason, capturedDelta, fee);
     }
 
     /// <summary>Whether the PSP still remembers a key first sent after <see cref="AttemptMark.RecordedAt"/> (invariant 9).</summary>
@@ -385,7 +381,4 @@ public sealed partial class ChargeProcessor(
         PspOutcome.Unavailable u => u.Reason,
         _ => outcome.GetType().Name,
     };
-
-    /// <summary>A forward move decided from a row and a PSP fact.</summary>
-    private sealed record Move(string To, string? PspReference, long Authorized, long Captured, string? FailureCode, string? FailureMessage, string Reason);
 }

@@ -7,19 +7,6 @@ public static class ChargeStatus
     public const string Captured = "captured";
     public const string Failed = "failed";
     public const string Voided = "voided";
-
-    /// <summary>
-    /// Invariant 4: state only moves forward. pending → authorized → captured | voided, and
-    /// pending → captured | failed. Anything else (a stale webhook, a late answer) changes nothing.
-    /// </summary>
-    public static bool CanMove(string from, string to) => (from, to) switch
-    {
-        (Pending, Authorized or Captured or Failed) => true,
-        (Authorized, Captured or Voided) => true,
-        _ => false,
-    };
-
-    public static bool IsFinal(string status) => status is Captured or Failed or Voided;
 }
 
 public static class PendingReason

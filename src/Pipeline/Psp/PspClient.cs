@@ -195,7 +195,7 @@ public sealed class PspClient
     /// settles the key; any other 500 may come from a gateway while the first request still runs.
     /// A refusal proves nothing ran only when no earlier attempt of the step may have run.
     /// </summary>
-    private static PspOutcome Classify(HttpStatusCode status, string body, Func<JsonElement, PspOutcome> parse, AnswerContext answer)
+    internal static PspOutcome Classify(HttpStatusCode status, string body, Func<JsonElement, PspOutcome> parse, AnswerContext answer)
     {
         switch ((int)status)
         {
@@ -262,7 +262,7 @@ public sealed class PspClient
     }
 
     /// <summary>What the answer's call knew when it came.</summary>
-    private readonly record struct AnswerContext(bool ReadOfOneObject, bool Replayed, bool EarlierMayHaveRun)
+    internal readonly record struct AnswerContext(bool ReadOfOneObject, bool Replayed, bool EarlierMayHaveRun)
     {
         /// <summary>A refusal is definite when it is the saved answer, or when nothing sent before it may have run.</summary>
         public bool ProvesNothingRan => Replayed || !EarlierMayHaveRun;

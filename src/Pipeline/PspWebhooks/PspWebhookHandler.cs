@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Payments.Pipeline.Charges;
+using Payments.Pipeline.Charges.Lifecycle;
 using Payments.Pipeline.Partitioning;
 
 namespace Payments.Pipeline.PspWebhooks;
@@ -45,7 +45,7 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
         }
 
         var status = data.TryGetProperty("status", out var s) ? s.GetString() : null;
-        if (!MayMoveForward(found.Status, status))
+        if (!ChargeLifecycle.MayMove(found.Status, status))
         {
             return await RecordAsync(eventId, type, objectId, "stale", cancellationToken).ConfigureAwait(false);
         }
@@ -91,12 +91,4 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
             ?? throw new PspWebhookBusyException();
         return await recorded.WaitAsync(cancellationToken).ConfigureAwait(false) ? outcome : "duplicate";
     }
-
-    /// <summary>Whether the snapshot's state is ahead of ours; the move itself reads the PSP.</summary>
-    private static bool MayMoveForward(string ours, string? theirs) => (ours, theirs) switch
-    {
-        (ChargeStatus.Pending, _) => true,
-        (ChargeStatus.Authorized, "succeeded" or "canceled") => true,
-        _ => false,
-    };
 }

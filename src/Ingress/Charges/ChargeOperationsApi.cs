@@ -14,22 +14,17 @@ internal static class ChargeOperationsApi
 
     public static IEndpointRouteBuilder MapChargeOperations(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/charges/{id}").RequireMerchant();
-        group.MapPost("/capture", CaptureAsync).WithName("CaptureCharge");
-        group.MapPost("/void", VoidAsync).WithName("VoidCharge");
+        var group = routes.MapGroup("/v1/charges/{id}").RequireMerchant().WithMerchantPosts();
+        group.MapPost("/capture", CaptureAsync).WithName("CaptureCharge").Accepts(emptyBodyAllowed: true, CaptureFields);
+        group.MapPost("/void", VoidAsync).WithName("VoidCharge").Accepts(emptyBodyAllowed: true, VoidFields);
         return routes;
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CaptureAsync(
         string id, HttpContext context, OperationService operations, CancellationToken cancellationToken)
     {
-        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken, CaptureFields).ConfigureAwait(false);
-        if (request is null)
-        {
-            return problem!;
-        }
-
-        using var body = request.Body;
+        var request = context.MerchantPostRequest();
+        var body = request.Body;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var amount = BodyFields.OptionalAmount(body.RootElement, errors);
         if (errors.Count > 0)
@@ -45,13 +40,7 @@ internal static class ChargeOperationsApi
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> VoidAsync(
         string id, HttpContext context, OperationService operations, CancellationToken cancellationToken)
     {
-        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken, VoidFields).ConfigureAwait(false);
-        if (request is null)
-        {
-            return problem!;
-        }
-
-        request.Body.Dispose();
+        var request = context.MerchantPostRequest();
         var hash = RequestHash.Of("POST", $"/v1/charges/{id}/void", _ => { });
         var answer = await operations.RunAsync(new VoidCommand(context.Merchant().Id, id, request.IdempotencyKey, hash), cancellationToken).ConfigureAwait(false);
         return OperationResults.Render(context, answer, StatusCodes.Status200OK);

@@ -10,8 +10,8 @@ internal static class ChargesApi
 {
     public static IEndpointRouteBuilder MapCharges(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/charges").RequireMerchant();
-        group.MapPost("/", CreateChargeAsync).WithName("CreateCharge");
+        var group = routes.MapGroup("/v1/charges").RequireMerchant().WithMerchantPosts();
+        group.MapPost("/", CreateChargeAsync).WithName("CreateCharge").Accepts(emptyBodyAllowed: false);
         group.MapGet("/{id}", GetChargeAsync).WithName("GetCharge");
         group.MapGet("/", ListChargesAsync).WithName("ListCharges");
         group.MapGet("/{id}/history", GetHistoryAsync).WithName("GetChargeHistory");
@@ -22,52 +22,44 @@ internal static class ChargesApi
         HttpContext context, ChargeService charges, CancellationToken cancellationToken)
     {
         var merchant = context.Merchant();
-        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: false, cancellationToken).ConfigureAwait(false);
-        if (request is null)
+        var request = context.MerchantPostRequest();
+        var key = request.IdempotencyKey;
+        var read = ChargeRequestReader.Read(request.Body.RootElement, merchant.Id, key);
+        if (read is ChargeRequestReader.Result.Invalid invalid)
         {
-            return problem!;
+            return ApiProblems.InvalidRequest(invalid.Errors);
         }
 
-        var key = request.IdempotencyKey;
-        using (var document = request.Body)
+        var intent = ((ChargeRequestReader.Result.Valid)read).Intent;
+        var respondAsync = MerchantPost.WantsAsync(context);
+
+        var answer = await charges.CreateAsync(intent, respondAsync, cancellationToken).ConfigureAwait(false);
+        switch (answer)
         {
-            var read = ChargeRequestReader.Read(document.RootElement, merchant.Id, key);
-            if (read is ChargeRequestReader.Result.Invalid invalid)
-            {
-                return ApiProblems.InvalidRequest(invalid.Errors);
-            }
+            case ChargeAnswer.Charge charge:
+                if (charge.Replayed)
+                {
+                    context.Response.Headers["Idempotent-Replayed"] = "true";
+                }
 
-            var intent = ((ChargeRequestReader.Result.Valid)read).Intent;
-            var respondAsync = MerchantPost.WantsAsync(context);
-
-            var answer = await charges.CreateAsync(intent, respondAsync, cancellationToken).ConfigureAwait(false);
-            switch (answer)
-            {
-                case ChargeAnswer.Charge charge:
-                    if (charge.Replayed)
-                    {
-                        context.Response.Headers["Idempotent-Replayed"] = "true";
-                    }
-
-                    if (!charge.IsFinal)
-                    {
-                        context.Response.Headers.RetryAfter = "1";
-                    }
-
-                    return JsonResults.Object(charge.Json, charge.IsFinal ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
-                case ChargeAnswer.KeyReused:
-                    return ApiProblems.IdempotencyKeyReused();
-                case ChargeAnswer.DuplicateOrder duplicate:
-                    return ApiProblems.DuplicateOrder(duplicate.ChargeId);
-                case ChargeAnswer.Unavailable:
+                if (!charge.IsFinal)
+                {
                     context.Response.Headers.RetryAfter = "1";
-                    return ApiProblems.Unavailable();
-                case ChargeAnswer.OutcomeUnknown:
-                    return ApiProblems.OutcomeUnknown();
-                default:
-                    context.Response.Headers.RetryAfter = "1";
-                    return ApiProblems.Overloaded();
-            }
+                }
+
+                return JsonResults.Object(charge.Json, charge.IsFinal ? StatusCodes.Status201Created : StatusCodes.Status202Accepted);
+            case ChargeAnswer.KeyReused:
+                return ApiProblems.IdempotencyKeyReused();
+            case ChargeAnswer.DuplicateOrder duplicate:
+                return ApiProblems.DuplicateOrder(duplicate.ChargeId);
+            case ChargeAnswer.Unavailable:
+                context.Response.Headers.RetryAfter = "1";
+                return ApiProblems.Unavailable();
+            case ChargeAnswer.OutcomeUnknown:
+                return ApiProblems.OutcomeUnknown();
+            default:
+                context.Response.Headers.RetryAfter = "1";
+                return ApiProblems.Overloaded();
         }
     }
 

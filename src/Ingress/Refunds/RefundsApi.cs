@@ -17,8 +17,8 @@ internal static class RefundsApi
 
     public static IEndpointRouteBuilder MapRefunds(this IEndpointRouteBuilder routes)
     {
-        var charge = routes.MapGroup("/v1/charges/{id}/refunds").RequireMerchant();
-        charge.MapPost("/", CreateAsync).WithName("CreateRefund");
+        var charge = routes.MapGroup("/v1/charges/{id}/refunds").RequireMerchant().WithMerchantPosts();
+        charge.MapPost("/", CreateAsync).WithName("CreateRefund").Accepts(emptyBodyAllowed: true, Fields);
         charge.MapGet("/", ListAsync).WithName("ListChargeRefunds");
         routes.MapGroup("/v1/refunds").RequireMerchant().MapGet("/{id}", GetAsync).WithName("GetRefund");
         return routes;
@@ -27,13 +27,8 @@ internal static class RefundsApi
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CreateAsync(
         string id, HttpContext context, OperationService operations, CancellationToken cancellationToken)
     {
-        var (request, problem) = await MerchantPost.ReadAsync(context, emptyBodyAllowed: true, cancellationToken, Fields).ConfigureAwait(false);
-        if (request is null)
-        {
-            return problem!;
-        }
-
-        using var body = request.Body;
+        var request = context.MerchantPostRequest();
+        var body = request.Body;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var amount = BodyFields.OptionalAmount(body.RootElement, errors);
         string? reason = null;

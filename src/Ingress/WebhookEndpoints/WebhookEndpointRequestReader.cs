@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Payments.Ingress.Validation;
 
 namespace Payments.Ingress.WebhookEndpoints;
 
@@ -59,7 +58,7 @@ internal static class WebhookEndpointRequestReader
             return new Result.Invalid(errors);
         }
 
-        return new Result.Valid(url!, SHA256.HashData(Encoding.UTF8.GetBytes("POST /v1/webhook_endpoints\n" + url)));
+        return new Result.Valid(url!, RequestHash.Of("POST", "/v1/webhook_endpoints", writer => writer.WriteString("url", url)));
     }
 
     private static string? UrlProblem(string url)

@@ -29,86 +29,54 @@ internal static class WebhookEndpointsApi
     private const int DefaultLimit = 10;
     private const int MaxLimit = 100;
     private const string DeliveryIdPrefix = "wd_";
+    private static readonly HashSet<string> NoFields = new(StringComparer.Ordinal);
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/webhook_endpoints").RequireMerchant();
-        group.MapPost("/", CreateEndpointAsync).WithName("CreateWebhookEndpoint");
+        var group = routes.MapGroup("/v1/webhook_endpoints").RequireMerchant().WithMerchantPosts();
+        group.MapPost("/", CreateEndpointAsync).WithName("CreateWebhookEndpoint").Accepts(emptyBodyAllowed: false);
         group.MapGet("/", ListEndpointsAsync).WithName("ListWebhookEndpoints");
         group.MapGet("/{id}", GetEndpointAsync).WithName("GetWebhookEndpoint");
         group.MapDelete("/{id}", DeleteEndpointAsync).WithName("DeleteWebhookEndpoint");
         group.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries");
         group.MapGet("/{id}/deliveries/{deliveryId}", GetDeliveryAsync).WithName("GetWebhookDelivery");
-        group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", RedeliverAsync).WithName("RedeliverWebhookDelivery");
-        group.MapPost("/{id}/deliveries/redeliver_failed", RedeliverFailedAsync).WithName("RedeliverFailedWebhookDeliveries");
+        group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", RedeliverAsync).WithName("RedeliverWebhookDelivery").Accepts(emptyBodyAllowed: true, NoFields);
+        group.MapPost("/{id}/deliveries/redeliver_failed", RedeliverFailedAsync).WithName("RedeliverFailedWebhookDeliveries").Accepts(emptyBodyAllowed: true, NoFields);
         return routes;
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CreateEndpointAsync(
         HttpContext context, WebhookEndpointStore store, CancellationToken cancellationToken)
     {
-        if (KeyProblem(context, out var key) is { } keyProblem)
+        var request = context.MerchantPostRequest();
+        var key = request.IdempotencyKey;
+        var read = WebhookEndpointRequestReader.Read(request.Body.RootElement);
+        if (read is WebhookEndpointRequestReader.Result.Invalid invalid)
         {
-            return keyProblem;
+            return ApiProblems.InvalidRequest(invalid.Errors);
         }
 
-        var body = await BoundedBody.ReadAsync(context.Request, BoundedBody.MerchantApiLimit, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var valid = (WebhookEndpointRequestReader.Result.Valid)read;
+        var creation = await store.CreateAsync(
+            "we_" + Guid.CreateVersion7().ToString("N"),
+            context.Merchant().Id,
+            valid.Url,
+            "whsec_" + RandomNumberGenerator.GetHexString(64, lowercase: true),
+            key,
+            valid.RequestHash,
+            cancellationToken).ConfigureAwait(false);
+
+        if (creation is not EndpointCreation.Created created)
         {
-            return ApiProblems.PayloadTooLarge(BoundedBody.MerchantApiLimit);
+            return ApiProblems.IdempotencyKeyReused();
         }
 
-        // Invariant 8 holds for every body: nothing that looks like a card number is stored.
-        if (PanDetector.ContainsPan(Encoding.UTF8.GetString(body)))
+        if (created.Replayed)
         {
-            return ApiProblems.PanNotAllowed();
+            context.Response.Headers["Idempotent-Replayed"] = "true";
         }
 
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            return ApiProblems.MalformedJson($"Line {e.LineNumber}, byte {e.BytePositionInLine}.");
-        }
-
-        using (document)
-        {
-            var read = WebhookEndpointRequestReader.Read(document.RootElement);
-            if (read is WebhookEndpointRequestReader.Result.Invalid invalid)
-            {
-                return ApiProblems.InvalidRequest(invalid.Errors);
-            }
-
-            var valid = (WebhookEndpointRequestReader.Result.Valid)read;
-            if (PanDetector.ContainsPan(valid.Url))
-            {
-                return ApiProblems.PanNotAllowed();
-            }
-
-            var creation = await store.CreateAsync(
-                "we_" + Guid.CreateVersion7().ToString("N"),
-                context.Merchant().Id,
-                valid.Url,
-                "whsec_" + RandomNumberGenerator.GetHexString(64, lowercase: true),
-                key,
-                valid.RequestHash,
-                cancellationToken).ConfigureAwait(false);
-
-            if (creation is not EndpointCreation.Created created)
-            {
-                return ApiProblems.IdempotencyKeyReused();
-            }
-
-            if (created.Replayed)
-            {
-                context.Response.Headers["Idempotent-Replayed"] = "true";
-            }
-
-            return JsonResults.Object(created.Json, StatusCodes.Status201Created);
-        }
+        return JsonResults.Object(created.Json, StatusCodes.Status201Created);
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ListEndpointsAsync(
@@ -208,17 +176,13 @@ internal static class WebhookEndpointsApi
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> RedeliverAsync(
         string id, string deliveryId, HttpContext context, WebhookDeliveryStore deliveries, WakeSignal deliveriesDue, CancellationToken cancellationToken)
     {
-        if (KeyProblem(context, out var key) is { } keyProblem)
-        {
-            return keyProblem;
-        }
-
+        var key = context.MerchantPostRequest().IdempotencyKey;
         if (ParseDeliveryId(deliveryId) is not { } parsed)
         {
             return ApiProblems.NotFound("webhook delivery");
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"POST /v1/webhook_endpoints/{id}/deliveries/{deliveryId}/redeliver"));
+        var hash = RequestHash.Of("POST", $"/v1/webhook_endpoints/{id}/deliveries/{deliveryId}/redeliver", _ => { });
         var answer = await deliveries.RedeliverAsync(context.Merchant().Id, id, parsed, key, hash, cancellationToken).ConfigureAwait(false);
 
         return Answer(context, answer, deliveriesDue, id);
@@ -228,18 +192,14 @@ internal static class WebhookEndpointsApi
         string id, HttpContext context, WebhookEndpointStore endpoints, WebhookDeliveryStore deliveries, WakeSignal deliveriesDue,
         CancellationToken cancellationToken)
     {
-        if (KeyProblem(context, out var key) is { } keyProblem)
-        {
-            return keyProblem;
-        }
-
+        var key = context.MerchantPostRequest().IdempotencyKey;
         var merchantId = context.Merchant().Id;
         if (await endpoints.FindJsonAsync(merchantId, id, cancellationToken).ConfigureAwait(false) is null)
         {
             return ApiProblems.NotFound("webhook endpoint");
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"POST /v1/webhook_endpoints/{id}/deliveries/redeliver_failed"));
+        var hash = RequestHash.Of("POST", $"/v1/webhook_endpoints/{id}/deliveries/redeliver_failed", _ => { });
         var answer = await deliveries.RedeliverFailedAsync(merchantId, id, key, hash, cancellationToken).ConfigureAwait(false);
 
         return Answer(context, answer, deliveriesDue, id);
@@ -284,17 +244,6 @@ internal static class WebhookEndpointsApi
         {
             deliveriesDue.Set();
         }
-    }
-
-    private static ProblemHttpResult? KeyProblem(HttpContext context, out string key)
-    {
-        key = context.Request.Headers[IdempotencyKey.Header].ToString();
-        if (key.Length == 0)
-        {
-            return ApiProblems.IdempotencyKeyMissing();
-        }
-
-        return IdempotencyKey.IsValid(key) ? null : ApiProblems.IdempotencyKeyInvalid();
     }
 
     private static ProblemHttpResult LimitProblem() =>

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Payments.Ingress.Charges;
 using Payments.Ingress.Events;
-using Payments.Ingress.Operations;
+using Payments.Ingress.Health;
 using Payments.Ingress.PspWebhooks;
 using Payments.Ingress.Refunds;
 using Payments.Ingress.WebhookEndpoints;
@@ -67,7 +67,7 @@ public static partial class PaymentsHost
         app.Services.GetRequiredService<PrometheusExporter>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOperations();
+        app.MapHealth();
         app.MapCharges();
         app.MapChargeOperations();
         app.MapRefunds();

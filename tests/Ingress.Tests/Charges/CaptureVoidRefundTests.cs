@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Payments.Ingress.Tests.Support;
 using Payments.Testing;
 
-namespace Payments.Ingress.Tests.Operations;
+namespace Payments.Ingress.Tests.Charges;
 
 /// <summary>Authorize then capture, void and partial refunds, each exactly once, checked against the PSP's truth and the ledger.</summary>
 public sealed class CaptureVoidRefundTests(ServiceFixture service) : IClassFixture<ServiceFixture>, IAsyncLifetime

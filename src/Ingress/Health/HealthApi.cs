@@ -2,12 +2,12 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Pipeline.Hosting;
 
-namespace Payments.Ingress.Operations;
+namespace Payments.Ingress.Health;
 
 /// <summary>Liveness, readiness and the Prometheus scrape endpoint; no authentication.</summary>
-internal static class OperationsApi
+internal static class HealthApi
 {
-    public static IEndpointRouteBuilder MapOperations(this IEndpointRouteBuilder routes)
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/healthz", Healthz).WithName("Healthz");
         routes.MapGet("/readyz", Readyz).WithName("Readyz");

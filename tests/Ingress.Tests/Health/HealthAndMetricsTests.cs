@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Payments.Ingress.Tests.Support;
 
-namespace Payments.Ingress.Tests.Operations;
+namespace Payments.Ingress.Tests.Health;
 
 public sealed partial class HealthAndMetricsTests(ServiceFixture service) : IClassFixture<ServiceFixture>
 {

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Payments.Ingress.Tests.Support;
 
-namespace Payments.Ingress.Tests.Operations;
+namespace Payments.Ingress.Tests.Hosting;
 
 /// <summary>A service whose share of the open-files budget for clients is 20 connections.</summary>
 public sealed class TwentyConnectionsServiceFixture : ServiceFixture

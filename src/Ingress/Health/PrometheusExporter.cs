@@ -3,12 +3,15 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 
-namespace Payments.Ingress.Operations;
+namespace Payments.Ingress.Health;
 
 /// <summary>
 /// Exposes <see cref="System.Diagnostics.Metrics"/> instruments in the Prometheus text
-/// format (0.0.4). prometheus-net is not available here, so a <see cref="MeterListener"/>
-/// aggregates measurements in memory and <see cref="Write"/> renders them on scrape.
+/// format (0.0.4): a <see cref="MeterListener"/> aggregates measurements in memory and
+/// <see cref="Write"/> renders them on scrape. prometheus-net is served now, but its meter
+/// adapter names a series after its meter as well as its instrument and exports counters as
+/// gauges, so it would rename every series the dashboard and alerts use; moving to it means
+/// creating its collectors directly, which is still to do.
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {

@@ -30,14 +30,10 @@ journal AS (
 ),
 entries AS (
     INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
-    SELECT j.id, e.account_id, e.amount, m.currency
+    SELECT j.id, p.posting_account, p.posting_amount, m.currency
     FROM journal AS j
     JOIN moved AS m ON m.id = j.charge_id
-    CROSS JOIN LATERAL (VALUES
-        ('psp_receivable', :amount::bigint),
-        ('merchant_payable:' || m.merchant_id, -(:amount::bigint - :fee::bigint)),
-        ('platform_fee_revenue', -:fee::bigint)) AS e(account_id, amount)
-    WHERE e.amount <> 0
+    CROSS JOIN LATERAL ledger_postings('capture', m.merchant_id, :amount::bigint, :fee::bigint) AS p
 )
 SELECT charge_json(moved::charges)::text
 FROM moved;

@@ -204,14 +204,10 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         ),
         entries AS (
             INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
-            SELECT j.id, e.account_id, e.amount, m.currency
+            SELECT j.id, p.posting_account, p.posting_amount, m.currency
             FROM journal AS j
             JOIN moved AS m ON m.id = j.charge_id
-            CROSS JOIN LATERAL (VALUES
-                ('psp_receivable', m.captured_delta),
-                ('merchant_payable:' || m.merchant_id, -(m.captured_delta - m.fee)),
-                ('platform_fee_revenue', -m.fee)) AS e(account_id, amount)
-            WHERE e.amount <> 0
+            CROSS JOIN LATERAL ledger_postings('capture', m.merchant_id, m.captured_delta, m.fee) AS p
         )
         SELECT event_id, json::text
         FROM moved

@@ -102,8 +102,8 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         """;
 
     // A refund's end as one statement: the refund, the charge's refunded amount and next event
-    // sequence, the audit row, the event and (when it succeeded) the reversing journal. The
-    // platform keeps its fee on a refund: the merchant's payable gives back the whole amount.
+    // sequence, the audit row, the event and (when it succeeded) the reversing journal, whose
+    // entries come from the posting rules (ledger_postings, 0009_posting_rules.sql).
     private const string FinishRefund = """
         WITH finished AS (
             UPDATE refunds
@@ -141,13 +141,11 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         ),
         entries AS (
             INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
-            SELECT j.id, e.account_id, e.amount, f.currency
+            SELECT j.id, p.posting_account, p.posting_amount, f.currency
             FROM journal AS j
             JOIN finished AS f ON f.id = j.refund_id
             JOIN charge AS c ON c.id = f.charge_id
-            CROSS JOIN LATERAL (VALUES
-                ('psp_receivable', -f.amount),
-                ('merchant_payable:' || c.merchant_id, f.amount)) AS e(account_id, amount)
+            CROSS JOIN LATERAL ledger_postings('refund', c.merchant_id, f.amount, 0) AS p
         )
         SELECT count(*)
         FROM finished

@@ -1,0 +1,16 @@
+namespace Payments.Pipeline.Ledger;
+
+/// <summary>The ledger's accounts by name, as the posting rules (ledger_postings) and balances use them.</summary>
+public static class LedgerAccounts
+{
+    /// <summary>Asset: what the PSP holds for the platform from captures, less refunds.</summary>
+    public const string PspReceivable = "psp_receivable";
+
+    /// <summary>Revenue: the platform's fees on captures.</summary>
+    public const string PlatformFeeRevenue = "platform_fee_revenue";
+
+    private const string MerchantPayablePrefix = "merchant_payable:";
+
+    /// <summary>Liability: what the platform owes one merchant.</summary>
+    public static string MerchantPayable(string merchantId) => MerchantPayablePrefix + merchantId;
+}

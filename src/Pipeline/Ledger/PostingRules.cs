@@ -1,0 +1,26 @@
+namespace Payments.Pipeline.Ledger;
+
+/// <summary>
+/// The posting rules (invariant 5): what every journal the service writes contains. The
+/// accounts and signs live in the database's <c>ledger_postings</c> (0009_posting_rules.sql),
+/// used by every statement that posts; the fee and its rounding live here. A capture of A with
+/// fee F: <c>psp_receivable</c> +A, <c>merchant_payable:&lt;merchant&gt;</c> −(A − F),
+/// <c>platform_fee_revenue</c> −F. A refund of R: <c>psp_receivable</c> −R, the merchant's payable
+/// +R (the platform keeps its fee). So for every merchant, payable = captured − refunded − fees.
+/// </summary>
+public static class PostingRules
+{
+    /// <summary>The movements <c>ledger_postings</c> knows.</summary>
+    public const string Capture = "capture";
+    public const string Refund = "refund";
+
+    /// <summary>
+    /// The platform's fee on a capture of <paramref name="amount"/> minor units: basis points rounded
+    /// half up, plus the fixed part, never more than the amount itself.
+    /// </summary>
+    public static long Fee(long amount, int basisPoints, long fixedPart)
+    {
+        var proportional = checked((amount * basisPoints) + 5_000) / 10_000;
+        return Math.Min(amount, proportional + fixedPart);
+    }
+}

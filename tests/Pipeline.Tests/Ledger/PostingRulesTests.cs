@@ -1,0 +1,70 @@
+using Payments.Pipeline.Ledger;
+using Payments.Testing;
+
+namespace Payments.Pipeline.Tests.Ledger;
+
+/// <summary>The posting rules, as the database applies them to every journal and as the fee is computed.</summary>
+public sealed class PostingRulesTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    [Fact]
+    public async Task Capture_debits_the_PSP_and_credits_the_merchant_the_amount_less_the_fee_and_the_platform_the_fee()
+    {
+        var postings = await PostingsAsync(PostingRules.Capture, "mch_x", 4999, 135);
+
+        Assert.Equal(
+            [(LedgerAccounts.PspReceivable, 4999L), (LedgerAccounts.MerchantPayable("mch_x"), -4864L), (LedgerAccounts.PlatformFeeRevenue, -135L)],
+            postings);
+        Assert.Equal(0, postings.Sum(p => p.Amount));
+    }
+
+    [Fact]
+    public async Task Capture_without_a_fee_posts_no_fee_entry()
+    {
+        var postings = await PostingsAsync(PostingRules.Capture, "mch_x", 2000, 0);
+
+        Assert.Equal([(LedgerAccounts.PspReceivable, 2000L), (LedgerAccounts.MerchantPayable("mch_x"), -2000L)], postings);
+    }
+
+    [Fact]
+    public async Task Refund_gives_the_merchant_back_the_whole_amount_and_the_platform_keeps_its_fee()
+    {
+        var postings = await PostingsAsync(PostingRules.Refund, "mch_x", 1000, 0);
+
+        Assert.Equal([(LedgerAccounts.PspReceivable, -1000L), (LedgerAccounts.MerchantPayable("mch_x"), 1000L)], postings);
+    }
+
+    [Theory]
+    [InlineData(4999, 250, 10, 135)]
+    [InlineData(10_000, 290, 30, 320)]
+    [InlineData(20, 250, 0, 1)]
+    [InlineData(19, 250, 0, 0)]
+    [InlineData(5, 0, 30, 5)]
+    public void Fee_is_basis_points_rounded_half_up_plus_the_fixed_part_never_above_the_amount(long amount, int basisPoints, long fixedPart, long fee) =>
+        Assert.Equal(fee, PostingRules.Fee(amount, basisPoints, fixedPart));
+
+    [Fact]
+    public void Pgbench_capture_step_posts_through_the_same_rules()
+    {
+        var step = File.ReadAllText(Path.Combine(TestCluster.RepositoryRoot(), "perf", "pgbench", "steps", "capture.sql"));
+
+        Assert.Contains("ledger_postings('capture'", step, StringComparison.Ordinal);
+        Assert.DoesNotContain("'" + LedgerAccounts.PspReceivable + "'", step, StringComparison.Ordinal);
+    }
+
+    private async Task<List<(string Account, long Amount)>> PostingsAsync(string movement, string merchant, long gross, long fee)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT posting_account, posting_amount FROM ledger_postings($1, $2, $3, $4)");
+        command.Parameters.AddWithValue(movement);
+        command.Parameters.AddWithValue(merchant);
+        command.Parameters.AddWithValue(gross);
+        command.Parameters.AddWithValue(fee);
+        var postings = new List<(string, long)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            postings.Add((reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return postings;
+    }
+}

@@ -43,6 +43,21 @@ public sealed class PostingRulesTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal(fee, PostingRules.Fee(amount, basisPoints, fixedPart));
 
     [Fact]
+    public async Task Postings_are_inlined_into_the_statement_that_posts_not_called_per_journal()
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "EXPLAIN SELECT p.* FROM (VALUES ('mch_x', 100::bigint)) AS m(merchant, gross) CROSS JOIN LATERAL ledger_postings('capture', m.merchant, m.gross, 3) AS p");
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(0));
+        }
+
+        Assert.DoesNotContain(plan, line => line.Contains("Function Scan", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Pgbench_capture_step_posts_through_the_same_rules()
     {
         var step = File.ReadAllText(Path.Combine(TestCluster.RepositoryRoot(), "perf", "pgbench", "steps", "capture.sql"));

@@ -39,18 +39,6 @@ public sealed class ChargeOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan ResolveBackoffMax { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Largest group commit of intents.</summary>
-    [Range(1, 10_000)]
-    public int MaxIntentBatch { get; set; } = 500;
-
-    /// <summary>
-    /// Intents waiting for a group commit before the ingress answers 503 overloaded. Small on
-    /// purpose: a request waiting behind a long queue answers late instead of being told at once
-    /// to retry; at the 1,000 intents/s these machines commit, this is half a second of work.
-    /// </summary>
-    [Range(1, 1_000_000)]
-    public int IntentQueueCapacity { get; set; } = 512;
-
     /// <summary>
     /// Charges accepted by this process and still pending, at most; beyond it new charges are
     /// refused with 503 overloaded (see <see cref="ChargesInProgress"/>). Unset: the PSP calls
@@ -66,8 +54,4 @@ public sealed class ChargeOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan AdmissionTarget { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Group commits running at once.</summary>
-    [Range(1, 64)]
-    public int IntentWriters { get; set; } = 2;
 }

@@ -14,14 +14,16 @@ public sealed class IntentBatcher : BackgroundService
 {
     private readonly GroupCommitter<(string ChargeId, string EventId, ChargeIntent Intent), InsertedIntent> _committer;
 
-    public IntentBatcher(ChargeStore store, IOptions<ChargeOptions> options, PaymentsMetrics metrics, ILogger<IntentBatcher> logger)
+    public IntentBatcher(ChargeStore store, IOptions<ChargeOptions> options, IOptions<GroupCommitOptions> groupCommit, PaymentsMetrics metrics, ILogger<IntentBatcher> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(groupCommit);
         ArgumentNullException.ThrowIfNull(metrics);
-        var settings = options.Value;
+        var lease = options.Value.RecoveryThreshold;
+        var sizes = groupCommit.Value;
         _committer = new(
-            "intents", settings.IntentQueueCapacity, settings.MaxIntentBatch, settings.IntentWriters,
-            (batch, token) => store.InsertIntentsAsync(batch, settings.RecoveryThreshold, token), metrics.Meter, logger);
+            "intents", sizes.QueueCapacity, sizes.MaxBatch, sizes.Writers,
+            (batch, token) => store.InsertIntentsAsync(batch, lease, token), metrics.Meter, logger);
     }
 
     /// <summary>

@@ -17,14 +17,14 @@ public sealed class TransitionBatcher : BackgroundService
 
     private readonly ChargesInProgress _inProgress;
 
-    public TransitionBatcher(ChargeStore store, ChargesInProgress inProgress, IOptions<ChargeOptions> options, PaymentsMetrics metrics, ILogger<TransitionBatcher> logger)
+    public TransitionBatcher(ChargeStore store, ChargesInProgress inProgress, IOptions<GroupCommitOptions> options, PaymentsMetrics metrics, ILogger<TransitionBatcher> logger)
     {
         _inProgress = inProgress;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
         var settings = options.Value;
         _committer = new(
-            "transitions", settings.IntentQueueCapacity, settings.MaxIntentBatch, settings.IntentWriters,
+            "transitions", settings.QueueCapacity, settings.MaxBatch, settings.Writers,
             store.ApplyAsync, metrics.Meter, logger);
     }
 

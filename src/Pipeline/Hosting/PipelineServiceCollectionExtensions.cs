@@ -51,6 +51,7 @@ public static class PipelineServiceCollectionExtensions
             sp.GetRequiredService<PaymentsMetrics>()));
 
         services.AddOptions<ChargeOptions>().BindConfiguration(ChargeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<GroupCommitOptions>().BindConfiguration(GroupCommitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ChargeOptions>, ChargeOptionsValidator>();
         services.AddOptions<PartitionOptions>().BindConfiguration(PartitionOptions.Section).ValidateDataAnnotations().ValidateOnStart()
             .PostConfigure<IServiceProvider>((options, sp) => options.ConcurrencyPerPartition = Math.Clamp(

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Payments.Pipeline.Charges;
 using Payments.Pipeline.Observability;
 using Payments.Pipeline.Storage;
 
@@ -16,12 +15,12 @@ public sealed class PspWebhookRecorder : BackgroundService
 {
     private readonly GroupCommitter<(string EventId, string Type, string? ObjectId, string Outcome, string? FollowUpChargeId), bool> _committer;
 
-    public PspWebhookRecorder(PspWebhookStore store, IOptions<ChargeOptions> options, PaymentsMetrics metrics, ILogger<PspWebhookRecorder> logger)
+    public PspWebhookRecorder(PspWebhookStore store, IOptions<GroupCommitOptions> options, PaymentsMetrics metrics, ILogger<PspWebhookRecorder> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
         var settings = options.Value;
-        _committer = new("psp_webhooks", settings.IntentQueueCapacity, settings.MaxIntentBatch, 1, store.RecordAsync, metrics.Meter, logger);
+        _committer = new("psp_webhooks", settings.QueueCapacity, settings.MaxBatch, 1, store.RecordAsync, metrics.Meter, logger);
     }
 
     /// <summary>

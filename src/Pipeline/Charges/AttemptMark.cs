@@ -5,7 +5,8 @@ namespace Payments.Pipeline.Charges;
 /// <summary>
 /// A step leased for one PSP call, read back from the database: its version and attempt count
 /// after the mark, the database's time of the mark, and when the step was recorded (its first
-/// send came after that). Both instants are the database's clock (invariant 12).
+/// send came after that). Both instants are the database's clock (invariant 12). Captures,
+/// voids and refunds have no version: their marks carry 0.
 /// </summary>
 public sealed record AttemptMark(int Version, int Attempts, DateTimeOffset Now, DateTimeOffset RecordedAt)
 {

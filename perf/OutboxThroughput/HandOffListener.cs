@@ -1,40 +1,16 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
-using Payments.Pipeline.Observability;
 
 namespace Payments.OutboxThroughput;
 
 /// <summary>The publisher's own count of events handed off, with the time of the first and the last hand-off.</summary>
-internal sealed class HandOffListener : IDisposable
+internal sealed class HandOffListener
 {
-    private readonly MeterListener _listener = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _total;
     private long _batches;
     private long _firstTicks = -1;
     private long _firstBatch = -1;
     private long _lastTicks;
-
-    public HandOffListener()
-    {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == PaymentsMetrics.MeterName && instrument.Name == "payments.outbox.events_handed_off")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, _, _) =>
-        {
-            var now = _clock.ElapsedTicks;
-            Interlocked.CompareExchange(ref _firstTicks, now, -1);
-            Interlocked.CompareExchange(ref _firstBatch, value, -1);
-            Interlocked.Exchange(ref _lastTicks, now);
-            Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _total, value);
-        });
-        _listener.Start();
-    }
 
     public long Total => Interlocked.Read(ref _total);
 
@@ -47,5 +23,14 @@ internal sealed class HandOffListener : IDisposable
 
     public TimeSpan Last => TimeSpan.FromSeconds(Interlocked.Read(ref _lastTicks) / (double)Stopwatch.Frequency);
 
-    public void Dispose() => _listener.Dispose();
+    /// <summary>Subscribed to <c>OutboxPublisher.EventsHandedOff</c>.</summary>
+    public void Record(long events)
+    {
+        var now = _clock.ElapsedTicks;
+        Interlocked.CompareExchange(ref _firstTicks, now, -1);
+        Interlocked.CompareExchange(ref _firstBatch, events, -1);
+        Interlocked.Exchange(ref _lastTicks, now);
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _total, events);
+    }
 }

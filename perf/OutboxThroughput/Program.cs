@@ -58,8 +58,9 @@ try
         $"backlog            {options.Events} events in transactions of {options.TransactionSize}, {options.Endpoints} endpoint(s), written in {filling.Elapsed.TotalSeconds:F1} s"));
     var backlogBytes = await ScalarAsync<long>(dataSource, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = $1", database);
 
-    using var handOffs = new HandOffListener();
+    var handOffs = new HandOffListener();
     using var host = BuildHost(connectionString, database);
+    host.Services.GetRequiredService<OutboxPublisher>().EventsHandedOff += handOffs.Record;
     var started = Stopwatch.StartNew();
     await host.StartAsync();
     await WaitAsync(async () => handOffs.Total >= options.Events, "every event handed off", TimeSpan.FromMinutes(10));

@@ -1,6 +1,6 @@
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Pipeline.Hosting;
+using Payments.Pipeline.Observability;
 
 namespace Payments.Ingress.Health;
 
@@ -27,11 +27,10 @@ internal static class HealthApi
             : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static ContentHttpResult Metrics(PrometheusExporter exporter)
+    private static async Task Metrics(HttpContext context, PaymentsMetrics metrics)
     {
-        var output = new StringBuilder();
-        exporter.Write(output);
-        return TypedResults.Content(output.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        await metrics.ExportAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 
     internal sealed record HealthReport(string Status, bool? DatabaseMigrated, bool? PipelineRunning, bool? DatabaseAnswers = null);

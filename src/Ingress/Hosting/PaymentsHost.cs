@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Payments.Ingress.Charges;
 using Payments.Ingress.Events;
 using Payments.Ingress.Health;
@@ -7,7 +6,6 @@ using Payments.Ingress.Refunds;
 using Payments.Ingress.WebhookEndpoints;
 using Payments.Pipeline.Hosting;
 using Microsoft.Extensions.Options;
-using Payments.Pipeline.Observability;
 using Payments.Pipeline.Partitioning;
 
 namespace Payments.Ingress.Hosting;
@@ -42,8 +40,6 @@ public static partial class PaymentsHost
         var asked = builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxConcurrentConnections");
         var inbound = DescriptorBudget.Cap(asked is { } value ? (int)Math.Min(value, int.MaxValue) : null, budget.InboundConnections);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = inbound);
-        builder.Services.AddSingleton(sp => new PrometheusExporter(
-            sp.GetRequiredService<IMeterFactory>(), [PaymentsMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Payments."]));
         builder.Services.AddExceptionHandler<Errors.DatabaseExceptionHandler>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
@@ -64,7 +60,7 @@ public static partial class PaymentsHost
 
         // Listening starts now, not at the first scrape: measurements made before a listener
         // exists are lost.
-        app.Services.GetRequiredService<PrometheusExporter>();
+        HttpServerMetrics.Export(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealth();

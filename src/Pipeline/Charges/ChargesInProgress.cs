@@ -42,11 +42,12 @@ public sealed class ChargesInProgress
         _forgetAfter = options.Value.AttemptLease * 2;
         _clock = clock;
         _targetSeconds = options.Value.AdmissionTarget.TotalSeconds;
-        metrics.Meter.CreateObservableGauge("payments.charges.in_progress", () => Count,
-            description: "Charges this process accepted that are still pending; at the limit new charges get 503 overloaded.");
-        metrics.Meter.CreateObservableGauge("payments.charges.in_progress.limit", () => _limit);
-        metrics.Meter.CreateObservableGauge("payments.charges.time_to_final.average", () => AverageSecondsToFinal, unit: "s",
-            description: "Moving average of seconds from acceptance to leaving pending; above Charges:AdmissionTarget new charges get 503 overloaded.");
+        metrics.Gauge("payments_charges_in_progress",
+            "Charges this process accepted that are still pending; at the limit new charges get 503 overloaded.", () => Count);
+        metrics.Gauge("payments_charges_in_progress_limit", "Charges this process may have in progress at once.", () => _limit);
+        metrics.Gauge("payments_charges_time_to_final_average_seconds",
+            "Moving average of seconds from acceptance to leaving pending; above Charges:AdmissionTarget new charges get 503 overloaded.",
+            () => AverageSecondsToFinal);
     }
 
     public int Count => Volatile.Read(ref _count);

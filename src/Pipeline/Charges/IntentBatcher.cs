@@ -23,7 +23,7 @@ public sealed class IntentBatcher : BackgroundService
         var sizes = groupCommit.Value;
         _committer = new(
             "intents", sizes.QueueCapacity, sizes.MaxBatch, sizes.Writers,
-            (batch, token) => store.InsertIntentsAsync(batch, lease, token), metrics.Meter, logger);
+            (batch, token) => store.InsertIntentsAsync(batch, lease, token), metrics, logger);
     }
 
     /// <summary>

@@ -15,8 +15,7 @@ public sealed class OutcomeNotifier
     public OutcomeNotifier(PaymentsMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        metrics.Meter.CreateObservableGauge("payments.charges.outcome_waiters", () => Waiting,
-            description: "Requests of this process waiting for a charge's outcome.");
+        metrics.Gauge("payments_charges_outcome_waiters", "Requests of this process waiting for a charge's outcome.", () => Waiting);
     }
 
     /// <summary>Requests waiting for an outcome now.</summary>

@@ -25,7 +25,7 @@ public sealed class TransitionBatcher : BackgroundService
         var settings = options.Value;
         _committer = new(
             "transitions", settings.QueueCapacity, settings.MaxBatch, settings.Writers,
-            store.ApplyAsync, metrics.Meter, logger);
+            store.ApplyAsync, metrics, logger);
     }
 
     /// <summary>The charge's JSON after the move, or null when the row changed since it was read.</summary>

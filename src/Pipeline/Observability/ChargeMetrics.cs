@@ -1,5 +1,5 @@
-using System.Diagnostics.Metrics;
 using Npgsql;
+using Prometheus;
 
 namespace Payments.Pipeline.Observability;
 
@@ -16,8 +16,8 @@ public sealed class ChargeMetrics
         WHERE status = 'pending'
         """;
 
-    private readonly Counter<long> _transitions;
-    private readonly Counter<long> _mismatches;
+    private readonly Counter _transitions;
+    private readonly Counter _mismatches;
     private readonly NpgsqlDataSource _dataSource;
     private double _oldestPendingSeconds;
     private long _pending;
@@ -26,19 +26,17 @@ public sealed class ChargeMetrics
     {
         ArgumentNullException.ThrowIfNull(metrics);
         _dataSource = dataSource;
-        _transitions = metrics.Meter.CreateCounter<long>("payments.charges.transitions", description: "Charge state changes, by target status and actor.");
-        _mismatches = metrics.Meter.CreateCounter<long>("payments.psp.mismatches",
-            description: "PSP answers that cannot describe our object (another id, amount or currency): contract violations, never applied.");
-        metrics.Meter.CreateObservableGauge("payments.charges.pending.oldest_age", () => Volatile.Read(ref _oldestPendingSeconds), "s",
-            "Age of the oldest pending charge, as of the last recovery sweep.");
-        metrics.Meter.CreateObservableGauge("payments.charges.pending", () => Interlocked.Read(ref _pending),
-            description: "Pending charges, as of the last recovery sweep.");
+        _transitions = metrics.Counter("payments_charges_transitions_total", "Charge state changes, by target status and actor.", "status", "actor");
+        _mismatches = metrics.Counter("payments_psp_mismatches_total",
+            "PSP answers that cannot describe our object (another id, amount or currency): contract violations, never applied.", "kind");
+        metrics.Gauge("payments_charges_pending_oldest_age_seconds", "Age of the oldest pending charge, as of the last recovery sweep.",
+            () => Volatile.Read(ref _oldestPendingSeconds));
+        metrics.Gauge("payments_charges_pending", "Pending charges, as of the last recovery sweep.", () => Interlocked.Read(ref _pending));
     }
 
-    public void Transitioned(string status, string actor) =>
-        _transitions.Add(1, new KeyValuePair<string, object?>("status", status), new KeyValuePair<string, object?>("actor", actor));
+    public void Transitioned(string status, string actor) => _transitions.WithLabels(status, actor).Inc();
 
-    public void PspMismatch(string kind) => _mismatches.Add(1, new KeyValuePair<string, object?>("kind", kind));
+    public void PspMismatch(string kind) => _mismatches.WithLabels(kind).Inc();
 
     /// <summary>Refreshes the pending gauges; run by the sweep, so a scrape never queries the database.</summary>
     public async Task RefreshPendingAsync(CancellationToken cancellationToken = default)

@@ -38,21 +38,17 @@ internal sealed class OutboxMonitor : BackgroundService
         _deliveries = deliveries;
         _clock = clock;
         _logger = logger;
-        var meter = metrics.Meter;
-        meter.CreateObservableGauge("payments.outbox.replication_lag_bytes", () => _lag?.LagBytes ?? 0, unit: "By",
-            description: "WAL written since the slot's confirmed position.");
-        meter.CreateObservableGauge("payments.outbox.replication_lag_seconds", () => _lag?.LagSeconds ?? 0, unit: "s",
-            description: "How far behind the publisher is: the walsender's flush lag while streaming, else the age of the last hand-off while WAL waits.");
-        meter.CreateObservableGauge("payments.outbox.retained_wal_bytes", () => _lag?.RetainedBytes ?? 0, unit: "By",
-            description: "WAL the slot keeps from being recycled.");
-        meter.CreateObservableGauge("payments.outbox.slot_active", () => _lag is { Active: true } ? 1 : 0,
-            description: "1 while some instance streams the slot.");
-        meter.CreateObservableGauge("payments.webhooks.deliveries_pending", () => _backlog?.Pending ?? 0,
-            description: "Webhook deliveries waiting or being attempted.");
-        meter.CreateObservableGauge("payments.webhooks.deliveries_failed", () => _backlog?.Failed ?? 0,
-            description: "Webhook deliveries parked after their last attempt, waiting for a redelivery.");
-        meter.CreateObservableGauge("payments.webhooks.oldest_pending_seconds", () => _backlog?.OldestPendingSeconds ?? 0, unit: "s",
-            description: "Age of the oldest webhook delivery still waiting.");
+        metrics.Gauge("payments_outbox_replication_lag_bytes", "WAL written since the slot's confirmed position.", () => _lag?.LagBytes ?? 0);
+        metrics.Gauge("payments_outbox_replication_lag_seconds",
+            "How far behind the publisher is: the walsender's flush lag while streaming, else the age of the last hand-off while WAL waits.",
+            () => _lag?.LagSeconds ?? 0);
+        metrics.Gauge("payments_outbox_retained_wal_bytes", "WAL the slot keeps from being recycled.", () => _lag?.RetainedBytes ?? 0);
+        metrics.Gauge("payments_outbox_slot_active", "1 while some instance streams the slot.", () => _lag is { Active: true } ? 1 : 0);
+        metrics.Gauge("payments_webhooks_deliveries_pending", "Webhook deliveries waiting or being attempted.", () => _backlog?.Pending ?? 0);
+        metrics.Gauge("payments_webhooks_deliveries_failed", "Webhook deliveries parked after their last attempt, waiting for a redelivery.",
+            () => _backlog?.Failed ?? 0);
+        metrics.Gauge("payments_webhooks_oldest_pending_seconds", "Age of the oldest webhook delivery still waiting.",
+            () => _backlog?.OldestPendingSeconds ?? 0);
     }
 
     /// <summary>The latest figures; null until measured once.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -9,6 +8,7 @@ using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
 using NpgsqlTypes;
+using Prometheus;
 using Payments.Pipeline.Observability;
 using Payments.Pipeline.Storage;
 
@@ -49,9 +49,9 @@ internal sealed class OutboxPublisher : BackgroundService
     private readonly IConfiguration _configuration;
     private readonly TimeProvider _clock;
     private readonly ILogger<OutboxPublisher> _logger;
-    private readonly Counter<long> _handedOff;
-    private readonly Histogram<long> _batchSize;
-    private readonly Histogram<double> _handOffDelay;
+    private readonly Counter _handedOff;
+    private readonly Histogram _batchSize;
+    private readonly Histogram _handOffDelay;
     private volatile int _streaming;
 
     // The last position confirmed in this session (only the hand-off loop writes it).
@@ -76,14 +76,15 @@ internal sealed class OutboxPublisher : BackgroundService
         _configuration = configuration;
         _clock = clock;
         _logger = logger;
-        _handedOff = metrics.Meter.CreateCounter<long>("payments.outbox.events_handed_off", description: "Outbox events recorded in the feed and queued for delivery.");
-        _batchSize = metrics.Meter.CreateHistogram<long>(
-            "payments.outbox.handoff_batch_size", description: "Events per hand-off transaction.",
-            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 10, 100, 500, 1_000, 2_000, 5_000, 10_000] });
-        _handOffDelay = metrics.Meter.CreateHistogram<double>(
-            "payments.outbox.handoff_delay", unit: "s", description: "From the commit of an outbox event to its durable hand-off (oldest of each batch).");
-        metrics.Meter.CreateObservableGauge("payments.outbox.streaming", () => _streaming, description: "1 while this instance holds the slot and streams it.");
+        _handedOff = metrics.Counter("payments_outbox_events_handed_off_total", "Outbox events recorded in the feed and queued for delivery.");
+        _batchSize = metrics.Histogram("payments_outbox_handoff_batch_size", "Events per hand-off transaction.", [1, 10, 100, 500, 1_000, 2_000, 5_000, 10_000]);
+        _handOffDelay = metrics.Histogram(
+            "payments_outbox_handoff_delay_seconds", "From the commit of an outbox event to its durable hand-off (oldest of each batch).", PaymentsMetrics.SecondsBuckets);
+        metrics.Gauge("payments_outbox_streaming", "1 while this instance holds the slot and streams it.", () => _streaming);
     }
+
+    /// <summary>Told the number of events of each durable hand-off (the throughput benchmark times them).</summary>
+    public event Action<long>? EventsHandedOff;
 
     /// <summary>True while this instance streams the slot (it is the leader).</summary>
     public bool IsStreaming => _streaming == 1;
@@ -215,7 +216,7 @@ internal sealed class OutboxPublisher : BackgroundService
         {
             var backfilled = await _feed.BackfillAsync(_options.SlotName, cancellationToken).ConfigureAwait(false);
             Log.SlotBackfilled(_logger, _options.SlotName, backfilled.Recorded, backfilled.Queued);
-            _handedOff.Add(backfilled.Recorded);
+            HandedOff(backfilled.Recorded);
             if (backfilled.Queued > 0)
             {
                 _deliveriesQueued.Set();
@@ -311,11 +312,11 @@ internal sealed class OutboxPublisher : BackgroundService
             if (events.Count > 0)
             {
                 var result = await _feed.HandOffAsync(events, committedAt, cancellationToken).ConfigureAwait(false);
-                _handedOff.Add(result.Recorded);
-                _batchSize.Record(events.Count);
+                HandedOff(result.Recorded);
+                _batchSize.Observe(events.Count);
                 if (oldestCommit is { } oldest)
                 {
-                    _handOffDelay.Record(Math.Max(0, (_clock.GetUtcNow() - new DateTimeOffset(oldest, TimeSpan.Zero)).TotalSeconds));
+                    _handOffDelay.Observe(Math.Max(0, (_clock.GetUtcNow() - new DateTimeOffset(oldest, TimeSpan.Zero)).TotalSeconds));
                 }
 
                 if (result.Queued > 0)
@@ -372,5 +373,11 @@ internal sealed class OutboxPublisher : BackgroundService
             // The stream had already ended (the connection is no longer replicating, or is
             // disposed): the last acknowledgement went out with its batch.
         }
+    }
+
+    private void HandedOff(long recorded)
+    {
+        _handedOff.Inc(recorded);
+        EventsHandedOff?.Invoke(recorded);
     }
 }

@@ -1,9 +1,9 @@
-using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Prometheus;
 using Payments.Pipeline.Observability;
 
 namespace Payments.Pipeline.Outbox;
@@ -25,8 +25,8 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly WebhookClient _client;
     private readonly WakeSignal _work;
     private readonly ILogger<WebhookDeliveryWorker> _logger;
-    private readonly Counter<long> _attempts;
-    private readonly Histogram<double> _duration;
+    private readonly Counter _attempts;
+    private readonly Histogram _duration;
     private readonly TimeSpan _lease;
     private readonly Lock _countsLock = new();
     private readonly Dictionary<string, int> _inFlightByEndpoint = new(StringComparer.Ordinal);
@@ -61,9 +61,9 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         // the write-back of its outcome fit well inside. If the instance dies meanwhile, the row
         // comes due again when the lease runs out (at least once).
         _lease = (_options.DeliveryTimeout * 2) + TimeSpan.FromSeconds(5);
-        _attempts = metrics.Meter.CreateCounter<long>("payments.webhooks.delivery_attempts", description: "Webhook delivery attempts by outcome (delivered, retry, failed).");
-        _duration = metrics.Meter.CreateHistogram<double>("payments.webhooks.delivery_duration", unit: "s", description: "Time of one delivery attempt.");
-        metrics.Meter.CreateObservableGauge("payments.webhooks.deliveries_in_flight", () => Volatile.Read(ref _inFlight), description: "Deliveries being attempted by this instance.");
+        _attempts = metrics.Counter("payments_webhooks_delivery_attempts_total", "Webhook delivery attempts by outcome (delivered, retry, failed).", "outcome");
+        _duration = metrics.Histogram("payments_webhooks_delivery_duration_seconds", "Time of one delivery attempt.", PaymentsMetrics.SecondsBuckets);
+        metrics.Gauge("payments_webhooks_deliveries_in_flight", "Deliveries being attempted by this instance.", () => Volatile.Read(ref _inFlight));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -184,7 +184,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
             outcome = Failure(delivery, null, $"request refused: {e.GetType().Name}");
         }
 
-        _duration.Record(TimeProvider.System.GetElapsedTime(started).TotalSeconds);
+        _duration.Observe(TimeProvider.System.GetElapsedTime(started).TotalSeconds);
         _outcomes.Writer.TryWrite(outcome);
     }
 
@@ -250,13 +250,13 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         switch (outcome.Status)
         {
             case DeliveryOutcome.Delivered:
-                _attempts.Add(1, new KeyValuePair<string, object?>("outcome", "delivered"));
+                _attempts.WithLabels("delivered").Inc();
                 break;
             case DeliveryOutcome.Pending:
-                _attempts.Add(1, new KeyValuePair<string, object?>("outcome", "retry"));
+                _attempts.WithLabels("retry").Inc();
                 break;
             case DeliveryOutcome.Failed:
-                _attempts.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+                _attempts.WithLabels("failed").Inc();
                 Log.DeliveryParked(_logger, outcome.Id, outcome.EndpointId, outcome.EventId, outcome.Attempt, outcome.Error ?? "");
                 break;
         }

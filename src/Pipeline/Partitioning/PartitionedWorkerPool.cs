@@ -1,8 +1,9 @@
-using System.Diagnostics.Metrics;
+using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using Payments.Pipeline.Hosting;
 using Payments.Pipeline.Observability;
 
@@ -22,7 +23,7 @@ public sealed class PartitionedWorkerPool : BackgroundService
     private readonly IWorkHandler _handler;
     private readonly Readiness _readiness;
     private readonly ILogger<PartitionedWorkerPool> _logger;
-    private readonly Counter<long> _refused;
+    private readonly Counter _refused;
 
     public PartitionedWorkerPool(IOptions<PartitionOptions> options, IWorkHandler handler, Readiness readiness, PaymentsMetrics metrics, ILogger<PartitionedWorkerPool> logger)
     {
@@ -33,15 +34,10 @@ public sealed class PartitionedWorkerPool : BackgroundService
         _readiness = readiness;
         _logger = logger;
         _partitions = [.. Enumerable.Range(0, settings.Partitions).Select(i => new Partition(i, settings))];
-        _refused = metrics.Meter.CreateCounter<long>("payments.pipeline.backpressure", description: "Work items refused because their partition's channel was full.");
-        metrics.Meter.CreateObservableGauge(
-            "payments.pipeline.partition.depth",
-            () => _partitions.Select(p => new Measurement<int>(p.Depth, new KeyValuePair<string, object?>("partition", p.Index))),
-            description: "Work items waiting in each partition's channel.");
-        metrics.Meter.CreateObservableGauge(
-            "payments.pipeline.in_flight",
-            () => _partitions.Sum(p => p.Running),
-            description: "Steps running now, across partitions.");
+        _refused = metrics.Counter("payments_pipeline_backpressure_total", "Work items refused because their partition's channel was full.", "partition");
+        metrics.Gauge("payments_pipeline_partition_depth", "Work items waiting in each partition's channel.", "partition",
+            () => _partitions.Select(p => (p.Index, (double)p.Depth)));
+        metrics.Gauge("payments_pipeline_in_flight", "Steps running now, across partitions.", () => _partitions.Sum(p => p.Running));
     }
 
     public int PartitionCount => _partitions.Length;
@@ -56,7 +52,7 @@ public sealed class PartitionedWorkerPool : BackgroundService
             return true;
         }
 
-        _refused.Add(1, new KeyValuePair<string, object?>("partition", partition.Index));
+        _refused.WithLabels(partition.Index.ToString(CultureInfo.InvariantCulture)).Inc();
         return false;
     }
 

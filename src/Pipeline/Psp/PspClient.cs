@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -9,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Prometheus;
 using Payments.Pipeline.Observability;
 
 namespace Payments.Pipeline.Psp;
@@ -22,8 +22,8 @@ public sealed class PspClient
 {
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
-    private readonly Histogram<double> _duration;
-    private readonly Counter<long> _outcomes;
+    private readonly Histogram _duration;
+    private readonly Counter _outcomes;
 
     public PspClient(HttpClient http, IOptions<PspOptions> options, TimeProvider timeProvider, PaymentsMetrics metrics)
     {
@@ -35,8 +35,9 @@ public sealed class PspClient
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ApiKey);
         _http.Timeout = Timeout.InfiniteTimeSpan;
         _pipeline = PspResilience.Build(options.Value, timeProvider);
-        _duration = metrics.Meter.CreateHistogram<double>("payments.psp.call.duration", "s", "PSP calls, retries included, by operation and outcome.");
-        _outcomes = metrics.Meter.CreateCounter<long>("payments.psp.calls", description: "PSP calls by operation and outcome.");
+        _duration = metrics.Histogram(
+            "payments_psp_call_duration_seconds", "PSP calls, retries included, by operation and outcome.", PaymentsMetrics.SecondsBuckets, "operation", "outcome");
+        _outcomes = metrics.Counter("payments_psp_calls_total", "PSP calls by operation and outcome.", "operation", "outcome");
     }
 
     /// <summary>The PSP's Idempotency-Key for an operation on one of our objects.</summary>
@@ -179,9 +180,9 @@ public sealed class PspClient
             outcome = new PspOutcome.Indeterminate("unreadable_answer", KeySettled: false);
         }
 
-        var tags = new TagList { { "operation", operation }, { "outcome", OutcomeName(outcome) } };
-        _duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
-        _outcomes.Add(1, tags);
+        var outcomeName = OutcomeName(outcome);
+        _duration.WithLabels(operation, outcomeName).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        _outcomes.WithLabels(operation, outcomeName).Inc();
         return outcome;
     }
 

@@ -20,7 +20,7 @@ public sealed class PspWebhookRecorder : BackgroundService
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
         var settings = options.Value;
-        _committer = new("psp_webhooks", settings.QueueCapacity, settings.MaxBatch, 1, store.RecordAsync, metrics.Meter, logger);
+        _committer = new("psp_webhooks", settings.QueueCapacity, settings.MaxBatch, 1, store.RecordAsync, metrics, logger);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
-using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Prometheus;
+using Payments.Pipeline.Observability;
 
 namespace Payments.Pipeline.Storage;
 
@@ -21,14 +22,14 @@ public sealed class GroupCommitter<TItem, TResult>
     private readonly int _maxBatch;
     private readonly int _writers;
     private readonly string _name;
-    private readonly Histogram<long> _batchSize;
+    private readonly Histogram _batchSize;
     private readonly ILogger _logger;
 
     public GroupCommitter(
         string name, int capacity, int maxBatch, int writers,
-        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> commit, Meter meter, ILogger logger)
+        Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> commit, PaymentsMetrics metrics, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(meter);
+        ArgumentNullException.ThrowIfNull(metrics);
         _name = name;
         _maxBatch = maxBatch;
         _writers = writers;
@@ -44,9 +45,7 @@ public sealed class GroupCommitter<TItem, TResult>
             SingleWriter = false,
             AllowSynchronousContinuations = false,
         });
-        _batchSize = meter.CreateHistogram<long>(
-            $"payments.{name}.batch_size", description: $"Items per group commit of {name}.",
-            advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] });
+        _batchSize = metrics.Histogram($"payments_{name}_batch_size", $"Items per group commit of {name}.", [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]);
     }
 
     /// <summary>The committed result, or null when the queue is full (nothing will be written).</summary>
@@ -97,7 +96,7 @@ public sealed class GroupCommitter<TItem, TResult>
 
     private async Task CommitAsync(List<(TItem Item, TaskCompletionSource<TResult> Done)> batch)
     {
-        _batchSize.Record(batch.Count);
+        _batchSize.Observe(batch.Count);
         try
         {
             var results = await _commit([.. batch.Select(b => b.Item)], CancellationToken.None).ConfigureAwait(false);

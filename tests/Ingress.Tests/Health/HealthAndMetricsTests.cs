@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Payments.Ingress.Tests.Support;
+using Payments.Testing;
 
 namespace Payments.Ingress.Tests.Health;
 
@@ -53,6 +55,40 @@ public sealed partial class HealthAndMetricsTests(ServiceFixture service) : ICla
         await AssertPromtoolAcceptsAsync(text);
     }
 
+    [Fact]
+    public async Task Metrics_serve_every_series_the_Grafana_dashboard_queries()
+    {
+        using var charge = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(322));
+        using var client = new HttpClient { BaseAddress = new Uri(service.ServiceUrl) };
+        var served = (await client.GetStringAsync("/metrics"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !line.StartsWith('#'))
+            .Select(line => line[..line.IndexOfAny(['{', ' '])])
+            .ToHashSet(StringComparer.Ordinal);
+        var dashboard = await File.ReadAllTextAsync(Path.Combine(TestCluster.RepositoryRoot(), "deploy", "grafana", "dashboards", "payments.json"));
+        var queries = JsonNode.Parse(dashboard)!["panels"]!.AsArray()
+            .SelectMany(panel => panel!["targets"]?.AsArray() ?? [])
+            .Select(target => (string)target!["expr"]!)
+            .ToList();
+
+        Assert.NotEmpty(queries);
+        foreach (var query in queries)
+        {
+            var selectors = NameSelector().Matches(query).Select(m => new Regex($"^(?:{m.Groups[1].Value})$")).ToList();
+            foreach (var selector in selectors)
+            {
+                Assert.True(served.Any(selector.IsMatch), $"the dashboard's {selector} matches no series served: {query}");
+            }
+
+            var names = MetricName().Matches(NameSelector().Replace(query, "")).Select(m => m.Value).ToList();
+            Assert.True(names.Count + selectors.Count > 0, $"no series named in {query}");
+            foreach (var name in names)
+            {
+                Assert.True(served.Contains(name), $"the dashboard queries {name}, which /metrics does not serve: {query}");
+            }
+        }
+    }
+
     /// <summary>Prometheus's own checker, when the machine has it (Debian package prometheus).</summary>
     private static async Task AssertPromtoolAcceptsAsync(string text)
     {
@@ -71,6 +107,13 @@ public sealed partial class HealthAndMetricsTests(ServiceFixture service) : ICla
         await promtool.WaitForExitAsync();
         Assert.True(promtool.ExitCode == 0, errors);
     }
+
+    // A series name in a PromQL query: ours all start with payments_.
+    [GeneratedRegex("payments_[a-z0-9_]+")]
+    private static partial Regex MetricName();
+
+    [GeneratedRegex("__name__=~\"([^\"]+)\"")]
+    private static partial Regex NameSelector();
 
     [GeneratedRegex("""^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? (?:[-+0-9.eE]+|\+Inf|NaN)$""")]
     private static partial Regex SampleLine();

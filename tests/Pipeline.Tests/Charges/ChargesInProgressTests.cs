@@ -117,9 +117,7 @@ public sealed class ChargesInProgressTests
     {
         var clock = new ManualClock();
         var options = new ChargeOptions { MaxInProgress = limit, AdmissionTarget = target ?? TimeSpan.FromSeconds(5) };
-#pragma warning disable CA2000 // The meter lives as long as the test.
-        var metrics = new PaymentsMetrics(new TestMeterFactory());
-#pragma warning restore CA2000
+        var metrics = new PaymentsMetrics();
         return (new ChargesInProgress(Options.Create(options), pspCallsInFlight: 1_000_000, clock, metrics), clock);
     }
 

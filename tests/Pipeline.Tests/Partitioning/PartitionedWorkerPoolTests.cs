@@ -70,7 +70,7 @@ public sealed class PartitionedWorkerPoolTests
         // Readiness asks the database only when /readyz is probed; nothing connects here.
         var dataSource = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1");
 #pragma warning disable CA2000 // Owned by the running pool and disposed with it.
-        var metrics = new PaymentsMetrics(new TestMeterFactory());
+        var metrics = new PaymentsMetrics();
         var pool = new PartitionedWorkerPool(options, handler, new Readiness(dataSource), metrics, NullLogger<PartitionedWorkerPool>.Instance);
 #pragma warning restore CA2000
         await pool.StartAsync(CancellationToken.None);

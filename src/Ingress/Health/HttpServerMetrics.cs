@@ -18,9 +18,11 @@ internal static class HttpServerMetrics
     public static void Export(WebApplication app)
     {
         var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
+        var metrics = app.Services.GetRequiredService<PaymentsMetrics>();
         var adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
-            Registry = app.Services.GetRequiredService<PaymentsMetrics>().Registry,
+            Registry = metrics.Registry,
+            MetricFactory = metrics.Factory,
             InstrumentFilterPredicate = instrument =>
                 instrument.Meter.Name == HostingMeter && ReferenceEquals(instrument.Meter.Scope, meterFactory),
         });

@@ -37,6 +37,7 @@ public sealed partial class HealthAndMetricsTests(ServiceFixture service) : ICla
         Assert.Contains("payments_charges_in_progress ", text, StringComparison.Ordinal);
         Assert.Contains("payments_charges_in_progress_limit ", text, StringComparison.Ordinal);
         Assert.Contains("payments_charges_time_to_final_average_seconds ", text, StringComparison.Ordinal);
+        Assert.Contains("microsoft_aspnetcore_hosting_http_server_request_duration_count{", text, StringComparison.Ordinal);
         var declared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {

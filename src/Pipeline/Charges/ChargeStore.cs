@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Payments.Pipeline.Moves;
 using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Charges;
@@ -10,8 +11,8 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
     // Group commit: many intents in one statement and one transaction. ON CONFLICT DO NOTHING
     // without a target covers both the idempotency key and the live-order index; a row that
     // conflicts is simply not returned, and its request is answered by a lookup afterwards.
-    // The audit row and the charge.pending event go in with the row (invariant 6).
-    private const string InsertIntents = """
+    // The audit row and the charge.pending event go in with the row (invariant 6, MoveRecords).
+    private const string InsertIntents = $$"""
         WITH input AS (
             SELECT *
             FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::text[], $7::text[],
@@ -32,21 +33,18 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         ),
         -- Rendered once: the event carries it and the request is answered with it.
         rendered AS (
-            SELECT id, merchant_id, created_at, charge_json(inserted::charges) AS json
+            SELECT id, merchant_id, currency, created_at, charge_json(inserted::charges) AS json
             FROM inserted
         ),
-        audit AS (
-            INSERT INTO charge_events (charge_id, from_status, to_status, actor, reason)
-            SELECT id, NULL, 'pending', 'api', 'intent recorded'
-            FROM inserted
-        ),
-        events AS (
-            INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
-            SELECT i.event_id, c.merchant_id, c.id, 1, 'charge.pending',
-                   event_json(i.event_id, 'charge.pending', c.created_at, c.id, 1, c.json), c.created_at
+        moves AS (
+            SELECT c.id AS charge_id, NULL::text AS refund_id, c.merchant_id, c.currency,
+                   NULL::text AS from_status, 'pending' AS to_status, 'api' AS actor, 'intent recorded' AS reason,
+                   i.event_id, 'charge.pending' AS event_type, 1 AS sequence, c.created_at AS occurred_at, c.json AS payload,
+                   NULL::text AS posting, 0::bigint AS posting_amount, 0::bigint AS fee, NULL::text AS journal_description
             FROM rendered AS c
             JOIN input AS i ON i.id = c.id
-        )
+        ),
+        {{MoveRecords.Write}}
         SELECT id, json::text
         FROM rendered
         """;
@@ -158,11 +156,11 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         """;
 
     // Forward moves as one statement, however many: one round trip, one plan, one commit. Each
-    // moves the charge, writes its audit row, its event with the next per-charge sequence and,
-    // for a capture, the ledger journal. The WHERE on status and version makes a racing move
+    // moves the charge and writes what every move writes (MoveRecords): its audit row, its event
+    // with the next per-charge sequence and, for a capture, the ledger journal. The WHERE on status and version makes a racing move
     // (a webhook, another instance) lose cleanly: its row does not come back and the caller
     // re-reads. (One statement per move cost PostgreSQL an executor start-up per charge.)
-    private const string ApplyTransitions = """
+    private const string ApplyTransitions = $$"""
         WITH input AS (
             SELECT *
             FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
@@ -184,31 +182,14 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
             RETURNING c.id, c.merchant_id, c.status, c.currency, c.last_event_sequence, c.updated_at, charge_json(c) AS json,
                       i.from_status, i.actor, i.reason, i.event_id, i.captured_delta, i.fee
         ),
-        audit AS (
-            INSERT INTO charge_events (charge_id, from_status, to_status, actor, reason)
-            SELECT id, from_status, status, actor, reason
+        moves AS (
+            SELECT id AS charge_id, NULL::text AS refund_id, merchant_id, currency, from_status, status AS to_status, actor, reason,
+                   event_id, 'charge.' || status AS event_type, last_event_sequence AS sequence, updated_at AS occurred_at, json AS payload,
+                   CASE WHEN captured_delta > 0 THEN 'capture' END AS posting, captured_delta AS posting_amount, fee,
+                   'capture of ' || id AS journal_description
             FROM moved
         ),
-        events AS (
-            INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
-            SELECT event_id, merchant_id, id, last_event_sequence, 'charge.' || status,
-                   event_json(event_id, 'charge.' || status, updated_at, id, last_event_sequence, json), updated_at
-            FROM moved
-        ),
-        journal AS (
-            INSERT INTO ledger_journals (reference, charge_id, description)
-            SELECT 'capture:' || id, id, 'capture of ' || id
-            FROM moved
-            WHERE captured_delta > 0
-            RETURNING id, charge_id
-        ),
-        entries AS (
-            INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
-            SELECT j.id, p.posting_account, p.posting_amount, m.currency
-            FROM journal AS j
-            JOIN moved AS m ON m.id = j.charge_id
-            CROSS JOIN LATERAL ledger_postings('capture', m.merchant_id, m.captured_delta, m.fee) AS p
-        )
+        {{MoveRecords.Write}}
         SELECT event_id, json::text
         FROM moved
         """;

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Pipeline.Charges;
+using Payments.Pipeline.Moves;
 
 namespace Payments.Pipeline.Operations;
 
@@ -102,9 +103,9 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         """;
 
     // A refund's end as one statement: the refund, the charge's refunded amount and next event
-    // sequence, the audit row, the event and (when it succeeded) the reversing journal, whose
-    // entries come from the posting rules (ledger_postings, 0009_posting_rules.sql).
-    private const string FinishRefund = """
+    // sequence, and what every move writes (MoveRecords): the audit row, the event and, when it
+    // succeeded, the reversing journal.
+    private const string FinishRefund = $$"""
         WITH finished AS (
             UPDATE refunds
             SET status = $2, pending_reason = NULL, next_attempt_at = NULL, psp_reference = coalesce($3, psp_reference),
@@ -120,33 +121,17 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
             WHERE c.id = f.charge_id
             RETURNING c.id, c.merchant_id, c.last_event_sequence
         ),
-        audit AS (
-            INSERT INTO charge_events (charge_id, refund_id, from_status, to_status, actor, reason)
-            SELECT f.charge_id, f.id, 'refund pending', 'refund ' || f.status, $6, $7
-            FROM finished AS f
-        ),
-        events AS (
-            INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
-            SELECT $8, c.merchant_id, c.id, c.last_event_sequence, 'refund.' || f.status,
-                   event_json($8, 'refund.' || f.status, f.updated_at, c.id, c.last_event_sequence, refund_json(f::refunds)), f.updated_at
+        moves AS (
+            SELECT f.charge_id, f.id AS refund_id, c.merchant_id, f.currency,
+                   'refund pending' AS from_status, 'refund ' || f.status AS to_status, $6::text AS actor, $7::text AS reason,
+                   $8::text AS event_id, 'refund.' || f.status AS event_type, c.last_event_sequence AS sequence, f.updated_at AS occurred_at,
+                   refund_json(f::refunds) AS payload,
+                   CASE WHEN f.status = 'succeeded' THEN 'refund' END AS posting, f.amount AS posting_amount, 0::bigint AS fee,
+                   'refund ' || f.id || ' of ' || f.charge_id AS journal_description
             FROM finished AS f
             JOIN charge AS c ON c.id = f.charge_id
         ),
-        journal AS (
-            INSERT INTO ledger_journals (reference, charge_id, refund_id, description)
-            SELECT 'refund:' || f.id, f.charge_id, f.id, 'refund ' || f.id || ' of ' || f.charge_id
-            FROM finished AS f
-            WHERE f.status = 'succeeded'
-            RETURNING id, refund_id
-        ),
-        entries AS (
-            INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
-            SELECT j.id, p.posting_account, p.posting_amount, f.currency
-            FROM journal AS j
-            JOIN finished AS f ON f.id = j.refund_id
-            JOIN charge AS c ON c.id = f.charge_id
-            CROSS JOIN LATERAL ledger_postings('refund', c.merchant_id, f.amount, 0) AS p
-        )
+        {{MoveRecords.Write}}
         SELECT count(*)
         FROM finished
         """;

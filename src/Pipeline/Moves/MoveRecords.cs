@@ -1,0 +1,48 @@
+namespace Payments.Pipeline.Moves;
+
+/// <summary>
+/// What every move of a charge or of one of its refunds writes besides its own row, in the
+/// same statement and so the same transaction (invariant 6): the audit row, the outbox event
+/// with the charge's next sequence, and, when money moved, the ledger journal whose entries
+/// come from the posting rules (<c>ledger_postings</c>, 0009_posting_rules.sql). Written once
+/// here; each aggregate's statement updates its own row conditionally (the race check) and
+/// then names what moved in a CTE called <c>moves</c>, with these columns:
+/// <list type="bullet">
+/// <item><c>charge_id, refund_id, merchant_id, currency</c>: whose move (refund_id null for the charge's own)</item>
+/// <item><c>from_status, to_status, actor, reason</c>: the audit row</item>
+/// <item><c>event_id, event_type, sequence, occurred_at, payload</c>: the outbox event</item>
+/// <item><c>posting, posting_amount, fee, journal_description</c>: the journal; posting is
+/// <c>capture</c>, <c>refund</c> or null when no money moved</item>
+/// </list>
+/// </summary>
+internal static class MoveRecords
+{
+    /// <summary>The CTEs that follow <c>moves</c>; the statement's own final SELECT comes after.</summary>
+    public const string Write = """
+        audit AS (
+            INSERT INTO charge_events (charge_id, refund_id, from_status, to_status, actor, reason)
+            SELECT charge_id, refund_id, from_status, to_status, actor, reason
+            FROM moves
+        ),
+        events AS (
+            INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
+            SELECT event_id, merchant_id, charge_id, sequence, event_type,
+                   event_json(event_id, event_type, occurred_at, charge_id, sequence, payload), occurred_at
+            FROM moves
+        ),
+        journal AS (
+            INSERT INTO ledger_journals (reference, charge_id, refund_id, description)
+            SELECT posting || ':' || coalesce(refund_id, charge_id), charge_id, refund_id, journal_description
+            FROM moves
+            WHERE posting IS NOT NULL
+            RETURNING id, reference
+        ),
+        entries AS (
+            INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
+            SELECT j.id, p.posting_account, p.posting_amount, m.currency
+            FROM journal AS j
+            JOIN moves AS m ON m.posting || ':' || coalesce(m.refund_id, m.charge_id) = j.reference
+            CROSS JOIN LATERAL ledger_postings(m.posting, m.merchant_id, m.posting_amount, m.fee) AS p
+        )
+        """;
+}

@@ -22,8 +22,8 @@ internal static partial class Log
     [LoggerMessage(1100, LogLevel.Critical, "Partition {Partition} loop failed; its writer is completed with the error")]
     public static partial void PartitionLoopFailed(ILogger logger, int partition, Exception exception);
 
-    [LoggerMessage(1101, LogLevel.Error, "Step {Kind} of charge {ChargeId} failed; the charge stays pending for the recovery sweep")]
-    public static partial void StepFailed(ILogger logger, string chargeId, Partitioning.WorkKind kind, Exception exception);
+    [LoggerMessage(1101, LogLevel.Error, "The {Step} failed; its row stays pending for the recovery sweep")]
+    public static partial void StepFailed(ILogger logger, string step, Exception exception);
 
     [LoggerMessage(1200, LogLevel.Warning, "A group commit of {Count} {Name} failed; committing them one by one")]
     public static partial void GroupCommitRetriedSingly(ILogger logger, string name, int count, Exception exception);

@@ -26,7 +26,7 @@ public sealed partial class ChargeProcessor(
     ChargeMetrics metrics,
     IOptions<ChargeOptions> chargeOptions,
     IOptions<PspOptions> pspOptions,
-    ILogger<ChargeProcessor> logger) : IWorkHandler
+    ILogger<ChargeProcessor> logger) : IWorkHandler<WorkItem>
 {
     private const int MaxRaceRetries = 5;
 

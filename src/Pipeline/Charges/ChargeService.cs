@@ -16,7 +16,7 @@ namespace Payments.Pipeline.Charges;
 public sealed class ChargeService(
     IntentBatcher batcher,
     ChargeStore store,
-    PartitionedWorkerPool pool,
+    PartitionedWorkerPool<WorkItem> pool,
     OutcomeNotifier notifier,
     ChargesInProgress inProgress,
     IOptions<ChargeOptions> options)

@@ -18,7 +18,7 @@ namespace Payments.Pipeline.Charges;
 public sealed class RecoverySweepWorker(
     ChargeStore store,
     OperationStore operations,
-    PartitionedWorkerPool pool,
+    PartitionedWorkerPool<WorkItem> pool,
     ChargeMetrics metrics,
     ChargesInProgress inProgress,
     IOptions<ChargeOptions> options,

@@ -1,7 +1,7 @@
-using Payments.Pipeline.Charges;
 using Payments.Pipeline.Operations;
+using Payments.Pipeline.Partitioning;
 
-namespace Payments.Pipeline.Partitioning;
+namespace Payments.Pipeline.Charges;
 
 /// <summary>
 /// What a partition runs: a step for one charge, keyed by the charge's id. A freshly recorded
@@ -9,7 +9,12 @@ namespace Payments.Pipeline.Partitioning;
 /// the monotonic timestamp taken before its intent was submitted (<see cref="FreshSince"/>): its
 /// lease began later than that.
 /// </summary>
-public sealed record WorkItem(string ChargeId, WorkKind Kind, ChargeCommand? Command = null, ChargeRow? Fresh = null, long FreshSince = 0);
+public sealed record WorkItem(string ChargeId, WorkKind Kind, ChargeCommand? Command = null, ChargeRow? Fresh = null, long FreshSince = 0) : IPartitioned
+{
+    public string PartitionKey => ChargeId;
+
+    public string Description => $"step {Kind} of charge {ChargeId}";
+}
 
 public enum WorkKind
 {

@@ -61,7 +61,7 @@ public static class PipelineServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChargeOptions>>(), PspConnections(sp), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PaymentsMetrics>()));
         services.AddSingleton<OutcomeNotifier>();
-        services.AddSingleton<IWorkHandler, ChargeProcessor>();
+        services.AddSingleton<IWorkHandler<WorkItem>, ChargeProcessor>();
         services.AddSingleton<ChargeService>();
         services.AddSingleton<OperationStore>();
         services.AddSingleton<OperationService>();
@@ -76,8 +76,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TransitionBatcher>());
         services.AddSingleton<PspWebhookRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<PspWebhookRecorder>());
-        services.AddSingleton<PartitionedWorkerPool>();
-        services.AddHostedService(sp => sp.GetRequiredService<PartitionedWorkerPool>());
+        services.AddSingleton<PartitionedWorkerPool<WorkItem>>();
+        services.AddHostedService(sp => sp.GetRequiredService<PartitionedWorkerPool<WorkItem>>());
         services.AddSingleton<RecoverySweepWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RecoverySweepWorker>());
 

@@ -10,7 +10,7 @@ namespace Payments.Pipeline.Operations;
 /// started by then, it is cancelled and the answer is 503 (nothing recorded, retry with the
 /// key); if it started, the request answers 202 with the object as recorded.
 /// </summary>
-public sealed class OperationService(PartitionedWorkerPool pool, OperationStore operations, ChargeStore charges, IOptions<ChargeOptions> options)
+public sealed class OperationService(PartitionedWorkerPool<WorkItem> pool, OperationStore operations, ChargeStore charges, IOptions<ChargeOptions> options)
 {
     private static readonly TimeSpan RecordPatience = TimeSpan.FromSeconds(30);
 

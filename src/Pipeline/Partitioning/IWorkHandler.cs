@@ -1,6 +1,7 @@
 namespace Payments.Pipeline.Partitioning;
 
-public interface IWorkHandler
+/// <summary>Runs one item taken from its partition.</summary>
+public interface IWorkHandler<in TItem>
 {
-    Task HandleAsync(WorkItem item, CancellationToken cancellationToken);
+    Task HandleAsync(TItem item, CancellationToken cancellationToken);
 }

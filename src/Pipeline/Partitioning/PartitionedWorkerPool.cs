@@ -10,22 +10,24 @@ using Payments.Pipeline.Observability;
 namespace Payments.Pipeline.Partitioning;
 
 /// <summary>
-/// P partitions, each a bounded channel with one reader loop. A charge always maps to the
-/// same partition, and inside it a charge's steps form a chain: a step that arrives while
-/// another step of the same charge runs waits for it, so two steps of one charge never run
-/// concurrently, while steps of different charges run concurrently up to a limit.
+/// P partitions, each a bounded channel with one reader loop. An item's key (a charge's id)
+/// always maps to the same partition, and inside it the items of one key form a chain: an item
+/// that arrives while another of the same key runs waits for it, so two steps of one charge
+/// never run concurrently, while different keys run concurrently up to a limit. The pool knows
+/// nothing of what it runs.
 /// A full channel refuses the item (<see cref="TryEnqueue"/> returns false): the caller's
 /// intent is already durable and the recovery sweep brings it back later.
 /// </summary>
-public sealed class PartitionedWorkerPool : BackgroundService
+public sealed class PartitionedWorkerPool<TItem> : BackgroundService
+    where TItem : class, IPartitioned
 {
     private readonly Partition[] _partitions;
-    private readonly IWorkHandler _handler;
+    private readonly IWorkHandler<TItem> _handler;
     private readonly Readiness _readiness;
-    private readonly ILogger<PartitionedWorkerPool> _logger;
+    private readonly ILogger<PartitionedWorkerPool<TItem>> _logger;
     private readonly Counter _refused;
 
-    public PartitionedWorkerPool(IOptions<PartitionOptions> options, IWorkHandler handler, Readiness readiness, PaymentsMetrics metrics, ILogger<PartitionedWorkerPool> logger)
+    public PartitionedWorkerPool(IOptions<PartitionOptions> options, IWorkHandler<TItem> handler, Readiness readiness, PaymentsMetrics metrics, ILogger<PartitionedWorkerPool<TItem>> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -43,10 +45,10 @@ public sealed class PartitionedWorkerPool : BackgroundService
     public int PartitionCount => _partitions.Length;
 
     /// <summary>Offers a step to its charge's partition; false when the partition is full or stopping.</summary>
-    public bool TryEnqueue(WorkItem item)
+    public bool TryEnqueue(TItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        var partition = _partitions[PartitionRouter.PartitionOf(item.ChargeId, _partitions.Length)];
+        var partition = _partitions[PartitionRouter.PartitionOf(item.PartitionKey, _partitions.Length)];
         if (partition.Channel.Writer.TryWrite(item))
         {
             return true;
@@ -126,12 +128,12 @@ public sealed class PartitionedWorkerPool : BackgroundService
         }
     }
 
-    private async Task RunChainAsync(Partition partition, WorkItem item, CancellationToken stoppingToken)
+    private async Task RunChainAsync(Partition partition, TItem item, CancellationToken stoppingToken)
     {
         Interlocked.Increment(ref partition.RunningCount);
         try
         {
-            for (WorkItem? next = item; next is not null; next = partition.NextInChain(next.ChargeId))
+            for (TItem? next = item; next is not null; next = partition.NextInChain(next.PartitionKey))
             {
                 try
                 {
@@ -145,7 +147,7 @@ public sealed class PartitionedWorkerPool : BackgroundService
                 {
                     // One charge's failure must not stop its partition: the row stays pending and
                     // the recovery sweep retries it.
-                    Log.StepFailed(_logger, next.ChargeId, next.Kind, e);
+                    Log.StepFailed(_logger, next.Description, e);
                 }
             }
         }
@@ -158,7 +160,7 @@ public sealed class PartitionedWorkerPool : BackgroundService
 
     private sealed class Partition(int index, PartitionOptions options)
     {
-        private readonly Dictionary<string, Queue<WorkItem>> _chains = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Queue<TItem>> _chains = new(StringComparer.Ordinal);
         private readonly Lock _gate = new();
 
         // RunningCount is incremented and decremented with Interlocked by the pool.
@@ -170,7 +172,7 @@ public sealed class PartitionedWorkerPool : BackgroundService
         // waiting, because a request thread must not block on a full partition. Several writers
         // (ingress, sweep, webhooks); one reader loop. Continuations run asynchronously so a
         // writer never ends up executing the reader's loop on its own thread.
-        public Channel<WorkItem> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<WorkItem>(new BoundedChannelOptions(options.ChannelCapacity)
+        public Channel<TItem> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<TItem>(new BoundedChannelOptions(options.ChannelCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -185,33 +187,33 @@ public sealed class PartitionedWorkerPool : BackgroundService
         public int Running => Volatile.Read(ref RunningCount);
 
         /// <summary>True when a step of the same charge is running: the item is queued behind it.</summary>
-        public bool JoinChain(WorkItem item)
+        public bool JoinChain(TItem item)
         {
             lock (_gate)
             {
-                if (_chains.TryGetValue(item.ChargeId, out var queue))
+                if (_chains.TryGetValue(item.PartitionKey, out var queue))
                 {
                     queue.Enqueue(item);
                     return true;
                 }
 
-                _chains[item.ChargeId] = new Queue<WorkItem>();
+                _chains[item.PartitionKey] = new Queue<TItem>();
                 return false;
             }
         }
 
         /// <summary>The next queued step of the charge, or null (and the chain ends).</summary>
-        public WorkItem? NextInChain(string chargeId)
+        public TItem? NextInChain(string key)
         {
             lock (_gate)
             {
-                var queue = _chains[chargeId];
+                var queue = _chains[key];
                 if (queue.TryDequeue(out var next))
                 {
                     return next;
                 }
 
-                _chains.Remove(chargeId);
+                _chains.Remove(key);
                 return null;
             }
         }

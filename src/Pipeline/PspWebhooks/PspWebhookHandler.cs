@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Payments.Pipeline.Charges;
 using Payments.Pipeline.Charges.Lifecycle;
 using Payments.Pipeline.Partitioning;
 
@@ -12,7 +13,7 @@ namespace Payments.Pipeline.PspWebhooks;
 /// call (the race with our answer) is fine: the read is the truth either way. Stale and
 /// unknown events are acknowledged and recorded, never refused (the PSP would retry forever).
 /// </summary>
-public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool pool)
+public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool<WorkItem> pool)
 {
     public async Task<string> HandleAsync(JsonElement webhookEvent, CancellationToken cancellationToken = default)
     {

@@ -20,11 +20,11 @@ public sealed class PartitionedWorkerPoolTests
 
         for (var i = 0; i < 20; i++)
         {
-            Assert.True(pool.Pool.TryEnqueue(new WorkItem("ch_same", WorkKind.Advance, FreshSince: i)));
+            Assert.True(pool.Pool.TryEnqueue(new Job("ch_same", i)));
         }
 
         await Poll.UntilAsync(() => Task.FromResult(handler.Done.Count == 20), "the twenty steps to run");
-        Assert.Equal(Enumerable.Range(0, 20).Select(i => (long)i), handler.Done.Select(d => d.FreshSince));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i), handler.Done.Select(d => d.Order));
         Assert.Equal(1, handler.MostAtOnce("ch_same"));
     }
 
@@ -37,7 +37,7 @@ public sealed class PartitionedWorkerPoolTests
 
         for (var i = 0; i < 4; i++)
         {
-            Assert.True(pool.Pool.TryEnqueue(new WorkItem($"ch_{i}", WorkKind.Advance)));
+            Assert.True(pool.Pool.TryEnqueue(new Job($"ch_{i}")));
         }
 
         await Poll.UntilAsync(() => Task.FromResult(handler.Running == 4), "four charges to run at once");
@@ -52,32 +52,32 @@ public sealed class PartitionedWorkerPoolTests
         var handler = new RecordingHandler(TimeSpan.Zero, gate);
         await using var pool = await StartAsync(handler, partitions: 1, concurrency: 1, capacity: 2);
 
-        Assert.True(pool.Pool.TryEnqueue(new WorkItem("ch_running", WorkKind.Advance)));
+        Assert.True(pool.Pool.TryEnqueue(new Job("ch_running")));
         await Poll.UntilAsync(() => Task.FromResult(handler.Running == 1), "the first step to run");
-        Assert.True(pool.Pool.TryEnqueue(new WorkItem("ch_waiting_1", WorkKind.Advance)));
-        Assert.True(pool.Pool.TryEnqueue(new WorkItem("ch_waiting_2", WorkKind.Advance)));
+        Assert.True(pool.Pool.TryEnqueue(new Job("ch_waiting_1")));
+        Assert.True(pool.Pool.TryEnqueue(new Job("ch_waiting_2")));
 
-        Assert.False(pool.Pool.TryEnqueue(new WorkItem("ch_refused", WorkKind.Advance)));
+        Assert.False(pool.Pool.TryEnqueue(new Job("ch_refused")));
 
         gate.Release(10);
         await Poll.UntilAsync(() => Task.FromResult(handler.Done.Count == 3), "the accepted steps to run");
-        Assert.DoesNotContain(handler.Done, d => d.ChargeId == "ch_refused");
+        Assert.DoesNotContain(handler.Done, d => d.Key == "ch_refused");
     }
 
-    private static async Task<RunningPool> StartAsync(IWorkHandler handler, int partitions, int concurrency, int capacity)
+    private static async Task<RunningPool> StartAsync(IWorkHandler<Job> handler, int partitions, int concurrency, int capacity)
     {
         var options = Options.Create(new PartitionOptions { Partitions = partitions, ConcurrencyPerPartition = concurrency, ChannelCapacity = capacity });
         // Readiness asks the database only when /readyz is probed; nothing connects here.
         var dataSource = NpgsqlDataSource.Create("Host=127.0.0.1;Port=1");
 #pragma warning disable CA2000 // Owned by the running pool and disposed with it.
         var metrics = new PaymentsMetrics();
-        var pool = new PartitionedWorkerPool(options, handler, new Readiness(dataSource), metrics, NullLogger<PartitionedWorkerPool>.Instance);
+        var pool = new PartitionedWorkerPool<Job>(options, handler, new Readiness(dataSource), metrics, NullLogger<PartitionedWorkerPool<Job>>.Instance);
 #pragma warning restore CA2000
         await pool.StartAsync(CancellationToken.None);
         return new RunningPool(pool, dataSource);
     }
 
-    private sealed record RunningPool(PartitionedWorkerPool Pool, NpgsqlDataSource DataSource) : IAsyncDisposable
+    private sealed record RunningPool(PartitionedWorkerPool<Job> Pool, NpgsqlDataSource DataSource) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -87,22 +87,30 @@ public sealed class PartitionedWorkerPoolTests
         }
     }
 
-    private sealed class RecordingHandler(TimeSpan work, SemaphoreSlim? gate = null) : IWorkHandler
+    /// <summary>The pool runs any keyed item; this one is not a charge's step.</summary>
+    private sealed record Job(string Key, int Order = 0) : IPartitioned
+    {
+        public string PartitionKey => Key;
+
+        public string Description => $"job {Order} of {Key}";
+    }
+
+    private sealed class RecordingHandler(TimeSpan work, SemaphoreSlim? gate = null) : IWorkHandler<Job>
     {
         private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, int> _most = new(StringComparer.Ordinal);
         private int _runningTotal;
 
-        public ConcurrentQueue<WorkItem> Done { get; } = new();
+        public ConcurrentQueue<Job> Done { get; } = new();
 
         public int Running => Volatile.Read(ref _runningTotal);
 
         public int MostAtOnce(string chargeId) => _most.GetValueOrDefault(chargeId);
 
-        public async Task HandleAsync(WorkItem item, CancellationToken cancellationToken)
+        public async Task HandleAsync(Job item, CancellationToken cancellationToken)
         {
-            var now = _running.AddOrUpdate(item.ChargeId, 1, (_, n) => n + 1);
-            _most.AddOrUpdate(item.ChargeId, now, (_, most) => Math.Max(most, now));
+            var now = _running.AddOrUpdate(item.Key, 1, (_, n) => n + 1);
+            _most.AddOrUpdate(item.Key, now, (_, most) => Math.Max(most, now));
             Interlocked.Increment(ref _runningTotal);
             try
             {
@@ -116,18 +124,10 @@ public sealed class PartitionedWorkerPoolTests
             finally
             {
                 Interlocked.Decrement(ref _runningTotal);
-                _running.AddOrUpdate(item.ChargeId, 0, (_, n) => n - 1);
+                _running.AddOrUpdate(item.Key, 0, (_, n) => n - 1);
                 Done.Enqueue(item);
             }
         }
     }
 
-    private sealed class TestMeterFactory : System.Diagnostics.Metrics.IMeterFactory
-    {
-        public System.Diagnostics.Metrics.Meter Create(System.Diagnostics.Metrics.MeterOptions options) => new(options);
-
-        public void Dispose()
-        {
-        }
-    }
 }

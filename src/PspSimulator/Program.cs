@@ -1,4 +1,4 @@
 using PspSimulator;
 
 var app = SimulatorHost.Build(args);
-await app.RunAsync();
+await app.RunAsync().ConfigureAwait(false);

@@ -63,6 +63,6 @@ internal static class EventsApi
         {
             var (events, hasMore) = store.List(createdGte, before, limit);
             return new StripeResponse(StatusCodes.Status200OK, EventJson.WriteList(events, hasMore));
-        });
+        }).ConfigureAwait(false);
     }
 }

@@ -27,7 +27,7 @@ internal static class FaultsApi
         FaultPlan? plan;
         try
         {
-            plan = await JsonSerializer.DeserializeAsync(http.Request.Body, FaultPlanJsonContext.Default.FaultPlan, cancellationToken);
+            plan = await JsonSerializer.DeserializeAsync(http.Request.Body, FaultPlanJsonContext.Default.FaultPlan, cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException exception)
         {

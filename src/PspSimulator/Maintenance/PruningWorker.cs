@@ -10,7 +10,7 @@ internal sealed class PruningWorker(Pruner pruner, IOptions<SimulatorOptions> op
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.PruneIntervalMs));
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 pruner.Prune();
             }

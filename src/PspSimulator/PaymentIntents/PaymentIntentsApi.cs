@@ -27,7 +27,7 @@ internal static partial class PaymentIntentsApi
         PaymentIntentStore store,
         CancellationToken cancellationToken)
     {
-        var (parameters, error) = await FormParameters.ReadBodyAsync(http.Request, cancellationToken);
+        var (parameters, error) = await FormParameters.ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (parameters is null)
         {
             return error!;
@@ -38,7 +38,7 @@ internal static partial class PaymentIntentsApi
             return error;
         }
 
-        return await runner.RunPostAsync(http, Operation.Create, parameters, context => store.Create(request, context));
+        return await runner.RunPostAsync(http, Operation.Create, parameters, context => store.Create(request, context)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> CaptureAsync(
@@ -48,7 +48,7 @@ internal static partial class PaymentIntentsApi
         PaymentIntentStore store,
         CancellationToken cancellationToken)
     {
-        var (parameters, error) = await FormParameters.ReadBodyAsync(http.Request, cancellationToken);
+        var (parameters, error) = await FormParameters.ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (parameters is null)
         {
             return error!;
@@ -62,7 +62,7 @@ internal static partial class PaymentIntentsApi
             return error;
         }
 
-        return await runner.RunPostAsync(http, Operation.Capture, parameters, context => store.Capture(id, amountToCapture, context));
+        return await runner.RunPostAsync(http, Operation.Capture, parameters, context => store.Capture(id, amountToCapture, context)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> CancelAsync(
@@ -72,7 +72,7 @@ internal static partial class PaymentIntentsApi
         PaymentIntentStore store,
         CancellationToken cancellationToken)
     {
-        var (parameters, error) = await FormParameters.ReadBodyAsync(http.Request, cancellationToken);
+        var (parameters, error) = await FormParameters.ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (parameters is null)
         {
             return error!;
@@ -84,7 +84,7 @@ internal static partial class PaymentIntentsApi
             return error;
         }
 
-        return await runner.RunPostAsync(http, Operation.Cancel, parameters, _ => store.Cancel(id));
+        return await runner.RunPostAsync(http, Operation.Cancel, parameters, _ => store.Cancel(id)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> RetrieveAsync(
@@ -100,7 +100,7 @@ internal static partial class PaymentIntentsApi
             return error;
         }
 
-        return await runner.RunGetAsync(Operation.Retrieve, () => store.Retrieve(id));
+        return await runner.RunGetAsync(Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> SearchAsync(
@@ -130,7 +130,7 @@ internal static partial class PaymentIntentsApi
         }
 
         var chargeId = match.Groups["value"].Value;
-        return await runner.RunGetAsync(Operation.Search, () => store.Search(chargeId));
+        return await runner.RunGetAsync(Operation.Search, () => store.Search(chargeId)).ConfigureAwait(false);
     }
 
     [GeneratedRegex("""^metadata\[(?<q1>['"])charge_id\k<q1>\]:(?<q2>['"])(?<value>[^'"]*)\k<q2>$""", RegexOptions.CultureInvariant)]

@@ -28,6 +28,6 @@ internal sealed class ApiKeyFilter(IOptions<SimulatorOptions> options) : IEndpoi
             return StripeErrors.Unauthorized("Invalid API Key provided.");
         }
 
-        return await next(context);
+        return await next(context).ConfigureAwait(false);
     }
 }

@@ -29,10 +29,10 @@ internal sealed class ConnectionDropResult(bool partialStatusLine) : IResult
             {
                 if (PartialStatusLine)
                 {
-                    await socket.SendAsync(StatusLinePrefix, SocketFlags.None, httpContext.RequestAborted);
+                    await socket.SendAsync(StatusLinePrefix, SocketFlags.None, httpContext.RequestAborted).ConfigureAwait(false);
 
                     // Let the peer read those bytes before the reset discards what is still in flight.
-                    await Task.Delay(20, httpContext.RequestAborted);
+                    await Task.Delay(20, httpContext.RequestAborted).ConfigureAwait(false);
                 }
 
                 // Linger 0 makes the close a reset (RST), not an orderly end of stream.

@@ -27,7 +27,7 @@ internal sealed class FormParameters
     {
         if (request.HasFormContentType && !request.ContentType!.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase))
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
             return From(form);
         }
 

@@ -56,20 +56,20 @@ internal sealed class OperationRunner(
             if (roll.Kind == FaultKind.Timeout && !roll.Execute)
             {
                 // Lost on the way in: never executed, key never claimed.
-                await DelayAsync(roll.HoldMs, cancellationToken);
+                await DelayAsync(roll.HoldMs, cancellationToken).ConfigureAwait(false);
                 return ConnectionDropResult.AfterPartialStatusLine;
             }
 
             if (roll.Kind == FaultKind.RateLimit)
             {
-                await DelayAsync(roll.LatencyMs, cancellationToken);
+                await DelayAsync(roll.LatencyMs, cancellationToken).ConfigureAwait(false);
                 return StripeErrors.RateLimited();
             }
 
             if (roll.Kind == FaultKind.GatewayError)
             {
                 // Answered in front of the API: the key is never claimed and nothing is saved.
-                await DelayAsync(roll.LatencyMs, cancellationToken);
+                await DelayAsync(roll.LatencyMs, cancellationToken).ConfigureAwait(false);
                 return StripeErrors.Gateway(roll.GatewayStatus);
             }
 
@@ -79,7 +79,7 @@ internal sealed class OperationRunner(
                 var begin = idempotency.Begin(key, fingerprint.Value);
                 if (begin.Outcome != IdempotencyOutcome.Started)
                 {
-                    await DelayAsync(roll.LatencyMs, cancellationToken);
+                    await DelayAsync(roll.LatencyMs, cancellationToken).ConfigureAwait(false);
                     return begin.Outcome switch
                     {
                         IdempotencyOutcome.Replay => Tampered(plan, roll, operation, begin.Entry.Saved! with { Replayed = true }),
@@ -94,10 +94,10 @@ internal sealed class OperationRunner(
             var saved = false;
             try
             {
-                await DelayAsync(roll.LatencyMs, cancellationToken);
+                await DelayAsync(roll.LatencyMs, cancellationToken).ConfigureAwait(false);
                 if (roll.Kind == FaultKind.Timeout)
                 {
-                    await DelayAsync(roll.HoldMs, cancellationToken);
+                    await DelayAsync(roll.HoldMs, cancellationToken).ConfigureAwait(false);
                 }
 
                 var response = roll.Kind == FaultKind.Error500Before

@@ -16,6 +16,6 @@ internal sealed class OutageFilter(FaultPlanHolder faults) : IEndpointFilter
             return refuse ? ConnectionDropResult.Immediately : StripeErrors.Unavailable();
         }
 
-        return await next(context);
+        return await next(context).ConfigureAwait(false);
     }
 }

@@ -138,7 +138,7 @@ internal sealed class RefundStore(
     {
         try
         {
-            await Task.Delay(_pendingMs, lifetime.ApplicationStopping);
+            await Task.Delay(_pendingMs, lifetime.ApplicationStopping).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -23,7 +23,7 @@ internal static class RefundsApi
         RefundStore store,
         CancellationToken cancellationToken)
     {
-        var (parameters, error) = await FormParameters.ReadBodyAsync(http.Request, cancellationToken);
+        var (parameters, error) = await FormParameters.ReadBodyAsync(http.Request, cancellationToken).ConfigureAwait(false);
         if (parameters is null)
         {
             return error!;
@@ -34,7 +34,7 @@ internal static class RefundsApi
             return error;
         }
 
-        return await runner.RunPostAsync(http, Operation.Refund, parameters, context => store.Create(request, context));
+        return await runner.RunPostAsync(http, Operation.Refund, parameters, context => store.Create(request, context)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> RetrieveAsync(
@@ -50,7 +50,7 @@ internal static class RefundsApi
             return error;
         }
 
-        return await runner.RunGetAsync(Operation.Retrieve, () => store.Retrieve(id));
+        return await runner.RunGetAsync(Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> ListAsync(
@@ -71,6 +71,6 @@ internal static class RefundsApi
             return ParameterRules.Missing("payment_intent");
         }
 
-        return await runner.RunGetAsync(Operation.ListRefunds, () => store.ListFor(paymentIntent));
+        return await runner.RunGetAsync(Operation.ListRefunds, () => store.ListFor(paymentIntent)).ConfigureAwait(false);
     }
 }

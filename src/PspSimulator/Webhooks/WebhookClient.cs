@@ -46,7 +46,7 @@ internal sealed class WebhookClient(
         timeout.CancelAfter(_attemptTimeout);
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
                 return DeliveryResult.Delivered;

@@ -77,7 +77,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var stored))
                 {
@@ -157,21 +157,21 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     private async Task DeliverAfterAsync(Task newer, HeldEvent older, CancellationToken cancellationToken)
     {
-        await newer;
+        await newer.ConfigureAwait(false);
         if (cancellationToken.IsCancellationRequested)
         {
             return;
         }
 
         _stats.Reordered();
-        await StartCopies(older, cancellationToken);
+        await StartCopies(older, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReleaseWhenExpiredAsync(HeldEvent held, int maxHoldMs, CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(maxHoldMs, cancellationToken);
+            await Task.Delay(maxHoldMs, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -181,7 +181,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         if (_held.TryRemove(KeyValuePair.Create(held.Event.ObjectId, held)))
         {
             _stats.ReorderExpired();
-            await StartCopies(held, cancellationToken);
+            await StartCopies(held, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -192,17 +192,17 @@ internal sealed class WebhookDispatcher : BackgroundService
         {
             if (delayMs > 0)
             {
-                await Task.Delay(delayMs, cancellationToken);
+                await Task.Delay(delayMs, cancellationToken).ConfigureAwait(false);
             }
 
             for (var attempt = 1; ; attempt++)
             {
                 DeliveryResult result;
-                await _deliveries.WaitAsync(cancellationToken);
+                await _deliveries.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
                     _stats.Attempt();
-                    result = await _client.DeliverAsync(stored, cancellationToken);
+                    result = await _client.DeliverAsync(stored, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -232,7 +232,7 @@ internal sealed class WebhookDispatcher : BackgroundService
 
                 var baseDelay = (long)(faults?.RetryBaseDelayMs ?? WebhookFaults.DefaultRetryBaseDelayMs);
                 var delay = Math.Min(baseDelay << Math.Min(attempt - 1, 20), 3_600_000L);
-                await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(delay), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -11,7 +11,7 @@ namespace Payments.Pipeline.Charges;
 /// answer is unknown; if it stays unknown, nothing is sent: a second capture while the first
 /// is unknown is how other systems captured twice.
 /// </summary>
-public sealed partial class ChargeProcessor
+internal sealed partial class ChargeProcessor
 {
     private static readonly TimeSpan InProgressRetryAfter = TimeSpan.FromSeconds(2);
 

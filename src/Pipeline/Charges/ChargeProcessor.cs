@@ -16,7 +16,7 @@ namespace Payments.Pipeline.Charges;
 /// it read (status and version), so a racing webhook or instance loses cleanly, and the loser
 /// decides again from the row as it now is.
 /// </summary>
-public sealed partial class ChargeProcessor(
+internal sealed partial class ChargeProcessor(
     ChargeStore store,
     OperationStore operations,
     PspClient psp,

@@ -9,7 +9,7 @@ public static class ChargeStatus
     public const string Voided = "voided";
 }
 
-public static class PendingReason
+internal static class PendingReason
 {
     public const string AwaitingPsp = "awaiting_psp";
     public const string OutcomeUnknown = "outcome_unknown";
@@ -20,7 +20,7 @@ public static class PendingReason
 }
 
 /// <summary>Who made a move, as the audit trail records it (the intent's own row says "api" in SQL).</summary>
-public static class Actor
+internal static class Actor
 {
     public const string Pipeline = "pipeline";
     public const string PspWebhook = "psp_webhook";

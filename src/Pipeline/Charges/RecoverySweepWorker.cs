@@ -15,7 +15,7 @@ namespace Payments.Pipeline.Charges;
 /// Open captures, voids and refunds are swept the same way, through their charge, and so are
 /// the follow-ups that verified PSP webhooks asked for, whatever the charge's status.
 /// </summary>
-public sealed class RecoverySweepWorker(
+internal sealed class RecoverySweepWorker(
     ChargeStore store,
     OperationStore operations,
     PartitionedWorkerPool<WorkItem> pool,

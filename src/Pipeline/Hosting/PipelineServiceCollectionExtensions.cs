@@ -13,7 +13,7 @@ using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Hosting;
 
-public static class PipelineServiceCollectionExtensions
+internal static class PipelineServiceCollectionExtensions
 {
     /// <summary>
     /// Everything the engine needs. Hosted services start in the order registered here:

@@ -1,7 +1,7 @@
 namespace Payments.Pipeline.Ledger;
 
 /// <summary>The ledger's accounts by name, as the posting rules (ledger_postings) and balances use them.</summary>
-public static class LedgerAccounts
+internal static class LedgerAccounts
 {
     /// <summary>Asset: what the PSP holds for the platform from captures, less refunds.</summary>
     public const string PspReceivable = "psp_receivable";

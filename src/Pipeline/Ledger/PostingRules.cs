@@ -8,7 +8,7 @@ namespace Payments.Pipeline.Ledger;
 /// <c>platform_fee_revenue</c> −F. A refund of R: <c>psp_receivable</c> −R, the merchant's payable
 /// +R (the platform keeps its fee). So for every merchant, payable = captured − refunded − fees.
 /// </summary>
-public static class PostingRules
+internal static class PostingRules
 {
     /// <summary>The movements <c>ledger_postings</c> knows.</summary>
     public const string Capture = "capture";

@@ -7,7 +7,7 @@ namespace Payments.Pipeline.Merchants;
 /// Merchant secret keys are random and long, so a plain SHA-256 is the right store (a slow
 /// password hash would only slow every request); the key itself is never kept.
 /// </summary>
-public static class ApiKeys
+internal static class ApiKeys
 {
     public static byte[] Hash(string apiKey) => SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Payments.Pipeline.Merchants;
 
 /// <summary>One merchant seeded from configuration (<c>Merchants__0__Name</c>, <c>Merchants__0__ApiKey</c>, …).</summary>
-public sealed class MerchantSeedOptions
+internal sealed class MerchantSeedOptions
 {
     [Required]
     [StringLength(200, MinimumLength = 1)]

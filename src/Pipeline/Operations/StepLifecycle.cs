@@ -8,7 +8,7 @@ namespace Payments.Pipeline.Operations;
 /// leaves it open, to be read again. Facts that show a step not done end it only when nothing
 /// under its key can still run (<see cref="StepEnd.FailedIfProven"/>).
 /// </summary>
-public static class StepLifecycle
+internal static class StepLifecycle
 {
     public const string IntentSucceeded = "intent_succeeded";
     public const string IntentCanceled = "intent_canceled";

@@ -9,7 +9,7 @@ namespace Payments.Pipeline.Storage;
 /// commit was under way, or a server shutting the session down, leaves the commit unknown: the
 /// transaction may have committed just before the answer was lost.
 /// </summary>
-public static class CommitFailure
+internal static class CommitFailure
 {
     public static bool NothingCommitted(Exception exception) => exception switch
     {

@@ -15,7 +15,7 @@ namespace Payments.Pipeline.Storage;
 /// neighbours. A batch whose commit is unknown (the connection broke under it) is never retried:
 /// every submitter gets that failure, so none is told "nothing recorded" by a later attempt.
 /// </summary>
-public sealed class GroupCommitter<TItem, TResult>
+internal sealed class GroupCommitter<TItem, TResult>
 {
     private readonly Channel<(TItem Item, TaskCompletionSource<TResult> Done)> _queue;
     private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TResult>>> _commit;

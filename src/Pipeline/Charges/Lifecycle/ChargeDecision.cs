@@ -1,7 +1,7 @@
 namespace Payments.Pipeline.Charges.Lifecycle;
 
 /// <summary>What a fact does to a charge: a forward move, staying pending, or nothing.</summary>
-public abstract record ChargeDecision
+internal abstract record ChargeDecision
 {
     private ChargeDecision()
     {

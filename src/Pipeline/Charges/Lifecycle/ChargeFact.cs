@@ -6,7 +6,7 @@ namespace Payments.Pipeline.Charges.Lifecycle;
 /// Something learnt about a charge that may move it: what the PSP answered or showed, or what
 /// was proven. <see cref="Name"/> is the fact's column in <see cref="ChargeLifecycle"/>'s table.
 /// </summary>
-public abstract record ChargeFact
+internal abstract record ChargeFact
 {
     private ChargeFact()
     {

@@ -1,7 +1,7 @@
 namespace Payments.Pipeline.Charges.Lifecycle;
 
 /// <summary>The names of the facts that can move a charge: the columns of the lifecycle table.</summary>
-public static class ChargeFacts
+internal static class ChargeFacts
 {
     public const string IntentSucceeded = "intent_succeeded";
     public const string IntentRequiresCapture = "intent_requires_capture";

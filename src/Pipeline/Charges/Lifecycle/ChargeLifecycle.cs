@@ -9,7 +9,7 @@ namespace Payments.Pipeline.Charges.Lifecycle;
 /// pending. The state machine, the webhook handler and the step that ends a capture or void all
 /// ask this table; none decides for itself.
 /// </summary>
-public static class ChargeLifecycle
+internal static class ChargeLifecycle
 {
     /// <summary>Every allowed move: (from, fact) → to.</summary>
     public static IReadOnlyDictionary<(string From, string Fact), string> Moves { get; } = new Dictionary<(string, string), string>

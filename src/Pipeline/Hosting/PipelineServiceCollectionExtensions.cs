@@ -13,7 +13,7 @@ using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Hosting;
 
-internal static class PipelineServiceCollectionExtensions
+public static class PipelineServiceCollectionExtensions
 {
     /// <summary>
     /// Everything the engine needs. Hosted services start in the order registered here:

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Payments.Pipeline.Outbox;
 
-internal static class OutboxServiceCollectionExtensions
+public static class OutboxServiceCollectionExtensions
 {
     /// <summary>The outbox publisher (logical replication), the events feed and merchant webhook delivery.</summary>
     public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)

@@ -51,4 +51,13 @@ internal static partial class Log
 
     [LoggerMessage(1304, LogLevel.Warning, "{Kind} {StepId}: older than the PSP's key retention allows to send again; only reading the PSP from now on")]
     public static partial void SendWindowClosed(ILogger logger, string kind, string stepId);
+
+    [LoggerMessage(1600, LogLevel.Information, "PSP event {EventId} ({Type}, from the {Source}) is about {ObjectId}, which is no charge or refund of ours; recorded and ignored")]
+    public static partial void UnknownPspObject(ILogger logger, string eventId, string type, string? objectId, string source);
+
+    [LoggerMessage(1601, LogLevel.Debug, "Read the PSP's event log from {CreatedGte}: {Events} events, {Applied} applied, in {Pages} pages")]
+    public static partial void PspEventsRead(ILogger logger, long createdGte, int events, int applied, int pages);
+
+    [LoggerMessage(1602, LogLevel.Warning, "Reading the PSP's event log stopped ({Reason}); the cursor stays where it was and the next read starts there again")]
+    public static partial void PspEventReadStopped(ILogger logger, string reason, Exception? exception);
 }

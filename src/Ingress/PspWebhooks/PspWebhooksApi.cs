@@ -38,7 +38,7 @@ internal static class PspWebhooksApi
         try
         {
             using var document = JsonDocument.Parse(body);
-            var outcome = await handler.HandleAsync(document.RootElement, cancellationToken).ConfigureAwait(false);
+            var outcome = await handler.HandleAsync(document.RootElement, PspEventSources.Webhook, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(new WebhookReceipt(true, outcome));
         }
         catch (PspWebhookBusyException)

@@ -8,6 +8,7 @@ using Payments.Pipeline.Operations;
 using Payments.Pipeline.Outbox;
 using Payments.Pipeline.Partitioning;
 using Payments.Pipeline.Psp;
+using Payments.Pipeline.PspEvents;
 using Payments.Pipeline.PspWebhooks;
 using Payments.Pipeline.Storage;
 
@@ -80,6 +81,10 @@ public static class PipelineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PartitionedWorkerPool<WorkItem>>());
         services.AddSingleton<RecoverySweepWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<RecoverySweepWorker>());
+        services.AddOptions<PspEventOptions>().BindConfiguration(PspEventOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PspEventCursorStore>();
+        services.AddSingleton<PspEventReader>();
+        services.AddHostedService(sp => sp.GetRequiredService<PspEventReader>());
 
         services.AddOutbox(configuration);
         return services;

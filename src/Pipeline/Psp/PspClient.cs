@@ -112,6 +112,28 @@ public sealed class PspClient
                 : new PspOutcome.NotFound(),
             cancellationToken);
 
+    /// <summary>
+    /// One page of the PSP's event log, newest first: events created at or after
+    /// <paramref name="createdGte"/> (the PSP's unix seconds), older than <paramref name="startingAfter"/>.
+    /// </summary>
+    public Task<PspOutcome> ListEventsAsync(long? createdGte, string? startingAfter, int limit, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { "limit=" + limit.ToString(CultureInfo.InvariantCulture) };
+        if (createdGte is { } gte)
+        {
+            query.Add("created%5Bgte%5D=" + gte.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (startingAfter is not null)
+        {
+            query.Add("starting_after=" + Uri.EscapeDataString(startingAfter));
+        }
+
+        return SendAsync("list_events", HttpMethod.Get, "v1/events?" + string.Join('&', query), null, null,
+            root => new PspOutcome.EventsListed([.. root.GetProperty("data").EnumerateArray().Select(e => e.Clone())], root.GetProperty("has_more").GetBoolean()),
+            cancellationToken);
+    }
+
     private static PspOutcome ParseIntent(JsonElement root) => new PspOutcome.Completed(PaymentIntent.Parse(root));
 
     /// <summary>
@@ -297,7 +319,7 @@ public sealed class PspClient
 
     private static string OutcomeName(PspOutcome outcome) => outcome switch
     {
-        PspOutcome.Completed or PspOutcome.RefundCompleted => "completed",
+        PspOutcome.Completed or PspOutcome.RefundCompleted or PspOutcome.EventsListed => "completed",
         PspOutcome.Declined => "declined",
         PspOutcome.Refused => "refused",
         PspOutcome.Indeterminate i => i.Reason,

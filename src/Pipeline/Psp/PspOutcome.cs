@@ -41,8 +41,11 @@ public abstract record PspOutcome
     /// <summary>Not sent, or refused before execution (circuit open, connection refused, 503, 429): safe to retry later.</summary>
     public sealed record Unavailable(string Reason) : PspOutcome;
 
+    /// <summary>200 with a page of the PSP's event log, newest first; each event detached from the answer's document.</summary>
+    public sealed record EventsListed(IReadOnlyList<System.Text.Json.JsonElement> Events, bool HasMore) : PspOutcome;
+
     /// <summary>404 for a read: no such object.</summary>
     public sealed record NotFound : PspOutcome;
 
-    public bool IsDefinite => this is Completed or RefundCompleted or Declined or Refused;
+    public bool IsDefinite => this is Completed or RefundCompleted or EventsListed or Declined or Refused;
 }

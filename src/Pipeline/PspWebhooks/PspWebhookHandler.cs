@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Charges.Lifecycle;
 using Payments.Pipeline.Partitioning;
@@ -13,9 +14,10 @@ namespace Payments.Pipeline.PspWebhooks;
 /// call (the race with our answer) is fine: the read is the truth either way. Stale and
 /// unknown events are acknowledged and recorded, never refused (the PSP would retry forever).
 /// </summary>
-public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool<WorkItem> pool)
+public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool<WorkItem> pool, ILogger<PspWebhookHandler> logger)
 {
-    public async Task<string> HandleAsync(JsonElement webhookEvent, CancellationToken cancellationToken = default)
+    /// <summary>Applies one PSP event, from a webhook or from the PSP's event log (<paramref name="source"/>); answers what was done with it.</summary>
+    public async Task<string> HandleAsync(JsonElement webhookEvent, string source = PspEventSources.Webhook, CancellationToken cancellationToken = default)
     {
         var eventId = webhookEvent.GetProperty("id").GetString() ?? throw new JsonException("event without id");
         var type = webhookEvent.GetProperty("type").GetString() ?? throw new JsonException("event without type");
@@ -24,12 +26,12 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
 
         if (type.StartsWith("refund.", StringComparison.Ordinal))
         {
-            return await HandleRefundAsync(eventId, type, objectId, data, cancellationToken).ConfigureAwait(false);
+            return await HandleRefundAsync(eventId, type, objectId, data, source, cancellationToken).ConfigureAwait(false);
         }
 
         if (!type.StartsWith("payment_intent.", StringComparison.Ordinal))
         {
-            return await RecordAsync(eventId, type, objectId, "ignored", cancellationToken).ConfigureAwait(false);
+            return await RecordAsync(new(eventId, type, objectId, "ignored", null, source), cancellationToken).ConfigureAwait(false);
         }
 
         string? chargeId = null;
@@ -42,20 +44,22 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
         var charge = await store.FindChargeAsync(chargeId, objectId, cancellationToken).ConfigureAwait(false);
         if (charge is not { } found)
         {
-            return await RecordAsync(eventId, type, objectId, "unknown_object", cancellationToken).ConfigureAwait(false);
+            // A PaymentIntent made at the PSP directly (no charge_id of ours), or another system's.
+            Log.UnknownPspObject(logger, eventId, type, objectId, source);
+            return await RecordAsync(new(eventId, type, objectId, "unknown_object", null, source), cancellationToken).ConfigureAwait(false);
         }
 
         var status = data.TryGetProperty("status", out var s) ? s.GetString() : null;
         if (!ChargeLifecycle.MayMove(found.Status, status))
         {
-            return await RecordAsync(eventId, type, objectId, "stale", cancellationToken).ConfigureAwait(false);
+            return await RecordAsync(new(eventId, type, objectId, "stale", null, source), cancellationToken).ConfigureAwait(false);
         }
 
-        return await ApplyAsync(eventId, type, objectId, found.ChargeId, cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(new(eventId, type, objectId, "applied", found.ChargeId, source), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A refund event sends its charge through the partition, which resolves the open refund by reading the PSP.</summary>
-    private async Task<string> HandleRefundAsync(string eventId, string type, string? objectId, JsonElement data, CancellationToken cancellationToken)
+    private async Task<string> HandleRefundAsync(string eventId, string type, string? objectId, JsonElement data, string source, CancellationToken cancellationToken)
     {
         string? refundId = null;
         if (data.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
@@ -67,29 +71,29 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
         var chargeId = await store.FindChargeOfRefundAsync(refundId, objectId, cancellationToken).ConfigureAwait(false);
         if (chargeId is null)
         {
-            return await RecordAsync(eventId, type, objectId, "unknown_object", cancellationToken).ConfigureAwait(false);
+            Log.UnknownPspObject(logger, eventId, type, objectId, source);
+            return await RecordAsync(new(eventId, type, objectId, "unknown_object", null, source), cancellationToken).ConfigureAwait(false);
         }
 
-        return await ApplyAsync(eventId, type, objectId, chargeId, cancellationToken).ConfigureAwait(false);
+        return await ApplyAsync(new(eventId, type, objectId, "applied", chargeId, source), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records the event with its charge's follow-up, then hands the charge over at once (the fast path).</summary>
-    private async Task<string> ApplyAsync(string eventId, string type, string? objectId, string chargeId, CancellationToken cancellationToken)
+    private async Task<string> ApplyAsync(PspEventRecord record, CancellationToken cancellationToken)
     {
-        var outcome = await RecordAsync(eventId, type, objectId, "applied", cancellationToken, chargeId).ConfigureAwait(false);
+        var outcome = await RecordAsync(record, cancellationToken).ConfigureAwait(false);
         if (outcome == "applied")
         {
             // A full partition or a crash loses only this hand-off: the follow-up is durable.
-            pool.TryEnqueue(new WorkItem(chargeId, WorkKind.Refresh));
+            pool.TryEnqueue(new WorkItem(record.FollowUpChargeId!, WorkKind.Refresh));
         }
 
         return outcome;
     }
 
-    private async Task<string> RecordAsync(string eventId, string type, string? objectId, string outcome, CancellationToken cancellationToken, string? followUpChargeId = null)
+    private async Task<string> RecordAsync(PspEventRecord record, CancellationToken cancellationToken)
     {
-        var recorded = recorder.TryRecord(eventId, type, objectId, outcome, followUpChargeId)
-            ?? throw new PspWebhookBusyException();
-        return await recorded.WaitAsync(cancellationToken).ConfigureAwait(false) ? outcome : "duplicate";
+        var recorded = recorder.TryRecord(record) ?? throw new PspWebhookBusyException();
+        return await recorded.WaitAsync(cancellationToken).ConfigureAwait(false) ? record.Outcome : "duplicate";
     }
 }

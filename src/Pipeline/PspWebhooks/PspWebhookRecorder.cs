@@ -13,7 +13,7 @@ namespace Payments.Pipeline.PspWebhooks;
 /// </summary>
 public sealed class PspWebhookRecorder : BackgroundService
 {
-    private readonly GroupCommitter<(string EventId, string Type, string? ObjectId, string Outcome, string? FollowUpChargeId), bool> _committer;
+    private readonly GroupCommitter<PspEventRecord, bool> _committer;
 
     public PspWebhookRecorder(PspWebhookStore store, IOptions<GroupCommitOptions> options, PaymentsMetrics metrics, ILogger<PspWebhookRecorder> logger)
     {
@@ -24,11 +24,10 @@ public sealed class PspWebhookRecorder : BackgroundService
     }
 
     /// <summary>
-    /// True when the event id is new (and, with <paramref name="followUpChargeId"/>, that charge's
+    /// True when the event id is new (and, with a follow-up charge, that charge's
     /// follow-up is durable); null when the queue is full (answer 503 so the PSP retries).
     /// </summary>
-    public Task<bool>? TryRecord(string eventId, string type, string? objectId, string outcome, string? followUpChargeId = null) =>
-        _committer.TrySubmit((eventId, type, objectId, outcome, followUpChargeId));
+    public Task<bool>? TryRecord(PspEventRecord record) => _committer.TrySubmit(record);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => _committer.RunAsync();
 

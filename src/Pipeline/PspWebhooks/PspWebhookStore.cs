@@ -12,12 +12,12 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
     private const string RecordEvents = """
         WITH input AS (
             SELECT *
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-                AS t(event_id, type, object_id, outcome, charge_id)
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+                AS t(event_id, type, object_id, outcome, charge_id, source)
         ),
         recorded AS (
-            INSERT INTO psp_webhook_events (event_id, type, object_id, outcome)
-            SELECT event_id, type, object_id, outcome
+            INSERT INTO psp_webhook_events (event_id, type, object_id, outcome, source)
+            SELECT event_id, type, object_id, outcome, source
             FROM input
             ORDER BY event_id
             ON CONFLICT (event_id) DO NOTHING
@@ -68,7 +68,7 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
     /// one seen before (or twice in the batch).
     /// </summary>
     public async Task<IReadOnlyList<bool>> RecordAsync(
-        IReadOnlyList<(string EventId, string Type, string? ObjectId, string Outcome, string? FollowUpChargeId)> events, CancellationToken cancellationToken = default)
+        IReadOnlyList<PspEventRecord> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         await using var command = dataSource.CreateCommand(RecordEvents);
@@ -77,6 +77,7 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. events.Select(e => e.ObjectId)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Outcome)] });
         command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. events.Select(e => e.FollowUpChargeId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. events.Select(e => e.Source)] });
         var recorded = new HashSet<string>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using PspSimulator.Clock;
+using PspSimulator.Disputes;
 using PspSimulator.Faults;
 using PspSimulator.Maintenance;
 using PspSimulator.Settlement;
@@ -19,4 +20,7 @@ namespace PspSimulator;
 [JsonSerializable(typeof(PruneResultDto))]
 [JsonSerializable(typeof(FaultCountsDto))]
 [JsonSerializable(typeof(ControlErrorDto))]
+[JsonSerializable(typeof(DisputeDto))]
+[JsonSerializable(typeof(OpenDisputeRequest))]
+[JsonSerializable(typeof(CloseDisputeRequest))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext;

@@ -35,4 +35,10 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Information, "Webhook endpoint set to {Url} with {SecretCount} secrets")]
     public static partial void WebhookEndpointChanged(ILogger logger, Uri? url, int secretCount);
+
+    [LoggerMessage(12, LogLevel.Information, "Canceled {Count} expired authorizations")]
+    public static partial void AuthorizationsExpired(ILogger logger, int count);
+
+    [LoggerMessage(13, LogLevel.Information, "Dispute {DisputeId} on {PaymentIntentId} is now {Status}")]
+    public static partial void DisputeMoved(ILogger logger, string disputeId, string paymentIntentId, string status);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration.Memory;
 using PspSimulator.Clock;
+using PspSimulator.Disputes;
 using PspSimulator.Events;
 using PspSimulator.Faults;
 using PspSimulator.Maintenance;
@@ -58,6 +59,7 @@ public static class SimulatorHost
             .AddEndpointFilter<ApiKeyFilter>();
         v1.MapPaymentIntents();
         v1.MapRefunds();
+        v1.MapDisputes();
         v1.MapEvents();
         v1.MapSettlementReports();
         v1.Map("/{**path}", (string? path) => StripeErrors.ResourceMissing("Unrecognized request URL: /v1/" + path, "path")).WithName("UnknownApiRoute");
@@ -70,6 +72,7 @@ public static class SimulatorHost
         sim.MapClock();
         sim.MapSettlementControl();
         sim.MapWebhookControl();
+        sim.MapDisputeControl();
         return app;
     }
 }

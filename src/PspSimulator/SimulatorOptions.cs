@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using PspSimulator.Faults;
+using PspSimulator.Protocol;
 
 namespace PspSimulator;
 
@@ -43,6 +44,22 @@ internal sealed class SimulatorOptions
     /// <summary>When above 0, a refund is created <c>pending</c> and becomes <c>succeeded</c> this much later (real time).</summary>
     [Range(0, 3_600_000)]
     public int RefundPendingMs { get; set; }
+
+    /// <summary>
+    /// How long a manual-capture authorization stays capturable, by the simulator clock: a PaymentIntent
+    /// in <c>requires_capture</c> carries <c>capture_before = created + this</c> and is canceled
+    /// (<c>automatic</c>) once the clock reaches it. Seven days, as at a real PSP.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan AuthorizationValidity { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often (real time) expired authorizations are looked for and canceled without any request.</summary>
+    [Range(100, 3_600_000)]
+    public int ExpirySweepIntervalMs { get; set; } = 1_000;
+
+    /// <summary>What the PSP takes on top of the disputed amount when a dispute opens, in minor units; never given back.</summary>
+    [Range(0, ParameterRules.MaxAmount)]
+    public long DisputeFee { get; set; } = 1_500;
 
     /// <summary>The fault plan in force at start, in the shape of <c>PUT /_sim/faults</c>.</summary>
     public FaultPlan Faults { get; set; } = new();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using PspSimulator.Clock;
+using PspSimulator.Disputes;
 using PspSimulator.Events;
 using PspSimulator.Faults;
 using PspSimulator.Idempotency;
@@ -38,8 +39,10 @@ internal static class SimulatorServiceCollectionExtensions
         services.AddSingleton<OperationRunner>();
 
         services.AddSingleton<SearchIndex>();
+        services.AddSingleton<AuthorizationExpiryQueue>();
         services.AddSingleton<PaymentIntentStore>();
         services.AddSingleton<RefundStore>();
+        services.AddSingleton<DisputeStore>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<MovementLog>();
@@ -56,6 +59,7 @@ internal static class SimulatorServiceCollectionExtensions
 
         services.AddSingleton<Pruner>();
         services.AddHostedService<PruningWorker>();
+        services.AddHostedService<AuthorizationExpiryWorker>();
         return services;
     }
 }

@@ -9,4 +9,7 @@ internal static class EventTypes
     public const string PaymentIntentCanceled = "payment_intent.canceled";
     public const string RefundCreated = "refund.created";
     public const string RefundUpdated = "refund.updated";
+    public const string ChargeDisputeCreated = "charge.dispute.created";
+    public const string ChargeDisputeUpdated = "charge.dispute.updated";
+    public const string ChargeDisputeClosed = "charge.dispute.closed";
 }

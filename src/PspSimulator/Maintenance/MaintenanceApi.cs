@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PspSimulator.Disputes;
 using PspSimulator.Events;
 using PspSimulator.Faults;
 using PspSimulator.Idempotency;
@@ -25,6 +26,7 @@ internal static class MaintenanceApi
     private static Ok<StatsDto> GetStats(
         PaymentIntentStore intents,
         RefundStore refunds,
+        DisputeStore disputes,
         EventStore events,
         MovementLog movements,
         IdempotencyStore idempotency,
@@ -43,6 +45,7 @@ internal static class MaintenanceApi
         return TypedResults.Ok(new StatsDto(
             intents.Count,
             refunds.Count,
+            disputes.Count,
             events.Count,
             movements.Count,
             idempotency.Count,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PspSimulator.Clock;
+using PspSimulator.Disputes;
 using PspSimulator.Events;
 using PspSimulator.Idempotency;
 using PspSimulator.PaymentIntents;
@@ -18,6 +19,7 @@ internal sealed class Pruner(
     IdempotencyStore idempotency,
     PaymentIntentStore intents,
     RefundStore refunds,
+    DisputeStore disputes,
     EventStore events,
     MovementLog movements,
     SettlementLedger settlement,
@@ -35,7 +37,11 @@ internal sealed class Pruner(
             var cutoff = clock.UtcNow - _retention;
             var result = new PruneResultDto(
                 idempotency.Prune(),
-                intents.Prune(cutoff.ToUnixTimeSeconds(), refunds.Forget),
+                intents.Prune(cutoff.ToUnixTimeSeconds(), intent =>
+                {
+                    refunds.Forget(intent);
+                    disputes.Forget(intent);
+                }),
                 events.Prune(cutoff.ToUnixTimeSeconds()),
                 movements.Prune(cutoff),
                 settlement.Prune(DateOnly.FromDateTime(cutoff.UtcDateTime)));

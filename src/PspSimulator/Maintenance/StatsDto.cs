@@ -7,6 +7,7 @@ namespace PspSimulator.Maintenance;
 internal sealed record StatsDto(
     int PaymentIntents,
     int Refunds,
+    int Disputes,
     int Events,
     int Movements,
     int IdempotencyKeys,

@@ -1,6 +1,9 @@
 namespace PspSimulator.PaymentIntents;
 
-/// <summary>A PaymentIntent as the API shows it.</summary>
+/// <summary>
+/// A PaymentIntent as the API shows it. <c>capture_before</c> is set once the intent is authorized for
+/// manual capture and kept afterwards; <c>cancellation_reason</c> is null unless it was canceled.
+/// </summary>
 internal sealed record PaymentIntentDto(
     string Id,
     string Object,
@@ -16,4 +19,6 @@ internal sealed record PaymentIntentDto(
     long Created,
     string? Description,
     string PaymentMethod,
-    long? CanceledAt);
+    long? CanceledAt,
+    long? CaptureBefore,
+    string? CancellationReason);

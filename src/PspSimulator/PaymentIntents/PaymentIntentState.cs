@@ -1,3 +1,4 @@
+using PspSimulator.Disputes;
 using PspSimulator.Protocol;
 
 namespace PspSimulator.PaymentIntents;
@@ -37,6 +38,17 @@ internal sealed class PaymentIntentState(string id, CreatePaymentIntentRequest r
 
     public long? CanceledAt { get; set; }
 
+    /// <summary>Unix seconds of the last change to the intent, its refunds or its dispute; retention counts from it.</summary>
+    public long LastChangedAt { get; set; } = created;
+
+    /// <summary>Unix seconds by which a manual capture must happen; set on entering <c>requires_capture</c>.</summary>
+    public long? CaptureBefore { get; set; }
+
+    public string? CancellationReason { get; set; }
+
+    /// <summary>The PaymentIntent's dispute, at most one; it changes under this intent's lock too.</summary>
+    public DisputeState? Dispute { get; set; }
+
     public IReadOnlyList<string> RefundIds => _refundIds ?? (IReadOnlyList<string>)[];
 
     public void AddRefund(string refundId) => (_refundIds ??= []).Add(refundId);
@@ -56,5 +68,7 @@ internal sealed class PaymentIntentState(string id, CreatePaymentIntentRequest r
         Created,
         Request.Description,
         Request.PaymentMethod,
-        CanceledAt);
+        CanceledAt,
+        CaptureBefore,
+        CancellationReason);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using PspSimulator.Clock;
 using PspSimulator.Events;
 using PspSimulator.Protocol;
@@ -11,14 +12,19 @@ namespace PspSimulator.PaymentIntents;
 /// <summary>
 /// PaymentIntents and their state machine. Each change happens under the intent's own lock together
 /// with the money movement it records and the event it publishes; there is no lock across intents.
+/// Every path that reads or changes an intent first lets an expired authorization expire (see
+/// <c>PaymentIntentStore.Expiry.cs</c>).
 /// </summary>
-internal sealed class PaymentIntentStore(
+internal sealed partial class PaymentIntentStore(
     SimulatorClock clock,
     EventPublisher events,
     MovementLog movements,
-    SearchIndex search)
+    SearchIndex search,
+    AuthorizationExpiryQueue expiries,
+    IOptions<SimulatorOptions> options)
 {
     private readonly ConcurrentDictionary<string, PaymentIntentState> _intents = new(StoreSizing.ConcurrencyLevel, StoreSizing.InitialCapacity, StringComparer.Ordinal);
+    private readonly long _authorizationValiditySeconds = (long)options.Value.AuthorizationValidity.TotalSeconds;
 
     public int Count => _intents.Count;
 
@@ -52,6 +58,8 @@ internal sealed class PaymentIntentStore(
             {
                 state.Status = PaymentIntentStatus.RequiresCapture;
                 state.AmountCapturable = request.Amount;
+                state.CaptureBefore = state.Created + _authorizationValiditySeconds;
+                expiries.Add(state.Id, state.CaptureBefore.Value);
                 return Answer(EventTypes.PaymentIntentAmountCapturableUpdated, state);
             }
 
@@ -72,6 +80,7 @@ internal sealed class PaymentIntentStore(
 
         lock (state.Gate)
         {
+            ExpireIfDue(state);
             if (state.Status != PaymentIntentStatus.RequiresCapture)
             {
                 return StripeErrors.UnexpectedState(
@@ -92,11 +101,13 @@ internal sealed class PaymentIntentStore(
             state.Status = PaymentIntentStatus.Succeeded;
             state.AmountReceived = amount;
             state.AmountCapturable = 0;
+            state.LastChangedAt = clock.UnixSeconds;
             return Answer(EventTypes.PaymentIntentSucceeded, state);
         }
     }
 
-    public StripeResponse Cancel(string id)
+    /// <summary>Cancels through the API with a caller's reason (<see cref="CancellationReasons"/>).</summary>
+    public StripeResponse Cancel(string id, string reason)
     {
         if (!_intents.TryGetValue(id, out var state))
         {
@@ -105,6 +116,7 @@ internal sealed class PaymentIntentStore(
 
         lock (state.Gate)
         {
+            ExpireIfDue(state);
             if (state.Status is not PaymentIntentStatus.RequiresCapture and not PaymentIntentStatus.RequiresPaymentMethod)
             {
                 return StripeErrors.UnexpectedState(
@@ -112,10 +124,7 @@ internal sealed class PaymentIntentStore(
                     state.ToDto());
             }
 
-            state.Status = PaymentIntentStatus.Canceled;
-            state.AmountCapturable = 0;
-            state.CanceledAt = clock.UnixSeconds;
-            return Answer(EventTypes.PaymentIntentCanceled, state);
+            return CancelHeld(state, reason);
         }
     }
 
@@ -129,6 +138,7 @@ internal sealed class PaymentIntentStore(
         PaymentIntentDto dto;
         lock (state.Gate)
         {
+            ExpireIfDue(state);
             dto = state.ToDto();
         }
 
@@ -145,6 +155,7 @@ internal sealed class PaymentIntentStore(
             {
                 lock (state.Gate)
                 {
+                    ExpireIfDue(state);
                     found.Add(state.ToDto());
                 }
             }
@@ -155,13 +166,33 @@ internal sealed class PaymentIntentStore(
         return new StripeResponse(StatusCodes.Status200OK, JsonSerializer.SerializeToUtf8Bytes(result, StripeJsonContext.Default.SearchResultDto));
     }
 
-    /// <summary>Forgets intents created before the cutoff and hands each to <paramref name="forget"/>.</summary>
+    /// <summary>
+    /// Forgets intents whose last change is before the cutoff and hands each to <paramref name="forget"/>.
+    /// Retention counts from the last change, not from creation, so that an intent a dispute or an expiry
+    /// changed late stays readable as long as the event that announced it; and an authorization awaiting
+    /// capture is never forgotten, because its expiry (validity 7 days, retention 72 h by default) is still
+    /// to come and must be seen.
+    /// </summary>
     public int Prune(long cutoffUnixSeconds, Action<PaymentIntentState> forget)
     {
         var removed = 0;
         foreach (var (id, state) in _intents)
         {
-            if (state.Created < cutoffUnixSeconds && _intents.TryRemove(KeyValuePair.Create(id, state)))
+            // Created is never after the last change: most intents are skipped without their lock.
+            if (state.Created >= cutoffUnixSeconds)
+            {
+                continue;
+            }
+
+            bool forgotten;
+            lock (state.Gate)
+            {
+                forgotten = state.Status != PaymentIntentStatus.RequiresCapture
+                    && state.LastChangedAt < cutoffUnixSeconds
+                    && _intents.TryRemove(KeyValuePair.Create(id, state));
+            }
+
+            if (forgotten)
             {
                 if (state.Request.ChargeId is { } chargeId)
                 {
@@ -178,6 +209,18 @@ internal sealed class PaymentIntentStore(
 
     private static StripeResponse NoSuchIntent(string id) =>
         StripeErrors.ResourceMissing("No such payment_intent: '" + id + "'", "intent");
+
+    // Called under the intent's lock. Releasing an authorization moves no money, so nothing is recorded
+    // in the movement log: the truth shows the release as the intent's status and amount_capturable 0.
+    private StripeResponse CancelHeld(PaymentIntentState state, string reason)
+    {
+        state.Status = PaymentIntentStatus.Canceled;
+        state.AmountCapturable = 0;
+        state.CanceledAt = clock.UnixSeconds;
+        state.CancellationReason = reason;
+        state.LastChangedAt = state.CanceledAt.Value;
+        return Answer(EventTypes.PaymentIntentCanceled, state);
+    }
 
     // Called under the intent's lock: the event carries exactly the state the answer shows.
     private StripeResponse Answer(string eventType, PaymentIntentState state)

@@ -8,6 +8,7 @@ namespace PspSimulator.PaymentIntents;
 internal static partial class PaymentIntentsApi
 {
     private static readonly HashSet<string> CaptureParameters = new(StringComparer.Ordinal) { "amount_to_capture" };
+    private static readonly HashSet<string> CancelParameters = new(StringComparer.Ordinal) { "cancellation_reason" };
     private static readonly HashSet<string> NoParameters = new(StringComparer.Ordinal);
     private static readonly HashSet<string> SearchParameters = new(StringComparer.Ordinal) { "query", "limit" };
 
@@ -78,13 +79,23 @@ internal static partial class PaymentIntentsApi
             return error!;
         }
 
-        error = ParameterRules.RejectUnknown(parameters, NoParameters, allowMetadata: false);
+        error = ParameterRules.RejectUnknown(parameters, CancelParameters, allowMetadata: false);
         if (error is not null)
         {
             return error;
         }
 
-        return await runner.RunPostAsync(http, Operation.Cancel, parameters, _ => store.Cancel(id)).ConfigureAwait(false);
+        // A cancel through the API is the customer's request unless the caller names another of Stripe's reasons.
+        var reason = parameters.TryGet("cancellation_reason", out var named) ? named : CancellationReasons.RequestedByCustomer;
+        if (!CancellationReasons.CanBeRequested(reason))
+        {
+            return StripeErrors.InvalidRequest(
+                "Invalid cancellation_reason: must be one of duplicate, fraudulent, requested_by_customer or abandoned.",
+                "cancellation_reason",
+                "parameter_invalid_string");
+        }
+
+        return await runner.RunPostAsync(http, Operation.Cancel, parameters, _ => store.Cancel(id, reason)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> RetrieveAsync(

@@ -11,4 +11,5 @@ internal enum Operation
     Search,
     ListRefunds,
     Events,
+    ListDisputes,
 }

@@ -17,6 +17,7 @@ internal static class OperationNames
         ["search"] = Operation.Search,
         ["list_refunds"] = Operation.ListRefunds,
         ["events"] = Operation.Events,
+        ["list_disputes"] = Operation.ListDisputes,
     };
 
     public static IEnumerable<string> All => ByName.Keys;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using PspSimulator.Disputes;
 using PspSimulator.PaymentIntents;
 using PspSimulator.Refunds;
 
@@ -11,4 +12,6 @@ namespace PspSimulator.Protocol;
 [JsonSerializable(typeof(ErrorEnvelope))]
 [JsonSerializable(typeof(SearchResultDto))]
 [JsonSerializable(typeof(RefundListDto))]
+[JsonSerializable(typeof(DisputeDto))]
+[JsonSerializable(typeof(DisputeListDto))]
 internal sealed partial class StripeJsonContext : JsonSerializerContext;

@@ -11,8 +11,11 @@ using PspSimulator.Truth;
 namespace PspSimulator.Refunds;
 
 /// <summary>
-/// Refunds. The rule money depends on, enforced under the PaymentIntent's lock: the sum of its refunds
-/// (pending ones included) never exceeds what was captured, however many partial refunds race.
+/// Refunds. The rules money depends on, enforced under the PaymentIntent's lock: the sum of its refunds
+/// (pending ones included) never exceeds what was captured, less what a lost dispute already gave back
+/// to the cardholder, however many partial refunds race; and nothing is refunded while a dispute is open,
+/// since the disputed money is already held back (Stripe's <c>charge_disputed</c>). A refund without
+/// <c>metadata[refund_id]</c> is one made at the PSP directly and is as good as any other.
 /// </summary>
 internal sealed class RefundStore(
     PaymentIntentStore intents,
@@ -39,6 +42,7 @@ internal sealed class RefundStore(
 
         lock (intent.Gate)
         {
+            intents.ExpireIfDue(intent);
             if (intent.Status != PaymentIntentStatus.Succeeded)
             {
                 return StripeErrors.UnexpectedState(
@@ -46,7 +50,24 @@ internal sealed class RefundStore(
                     intent.ToDto());
             }
 
-            var remaining = intent.AmountReceived - intent.AmountRefunded;
+            if (intent.Dispute is { IsOpen: true } open)
+            {
+                return StripeErrors.InvalidRequest(
+                    "Charge " + intent.LatestCharge + " has an open dispute (" + open.Id + "); it cannot be refunded until the dispute closes.",
+                    null,
+                    "charge_disputed");
+            }
+
+            var chargedBack = intent.Dispute?.ChargedBack ?? 0;
+            var remaining = intent.AmountReceived - intent.AmountRefunded - chargedBack;
+            if (remaining == 0 && chargedBack > 0)
+            {
+                return StripeErrors.InvalidRequest(
+                    "Charge " + intent.LatestCharge + " has been charged back; nothing is left to refund.",
+                    null,
+                    "charge_disputed");
+            }
+
             if (remaining == 0)
             {
                 return StripeErrors.InvalidRequest(
@@ -70,6 +91,7 @@ internal sealed class RefundStore(
             _refunds[refund.Id] = refund;
             intent.AmountRefunded += amount;
             intent.AddRefund(refund.Id);
+            intent.LastChangedAt = refund.Created;
             movements.Record(MovementKind.Refund, intent.Id, refund.Id, amount, intent.Request.Currency, context.IdempotencyKey, intent.Request.ChargeId);
 
             if (_pendingMs > 0)
@@ -148,6 +170,7 @@ internal sealed class RefundStore(
         lock (intent.Gate)
         {
             refund.Status = RefundStatus.Succeeded;
+            intent.LastChangedAt = clock.UnixSeconds;
             events.Publish(EventTypes.RefundUpdated, refund.Id, Serialize(refund));
         }
 

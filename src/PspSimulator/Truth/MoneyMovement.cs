@@ -1,6 +1,6 @@
 namespace PspSimulator.Truth;
 
-/// <summary>One money movement carried out, with the request key that caused it.</summary>
+/// <summary>One money movement carried out, with the request key that caused it (none for a dispute's, which no request causes).</summary>
 internal sealed record MoneyMovement(
     long Sequence,
     MovementKind Kind,
@@ -10,4 +10,5 @@ internal sealed record MoneyMovement(
     string Currency,
     string? IdempotencyKey,
     string? ChargeId,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? Dispute = null);

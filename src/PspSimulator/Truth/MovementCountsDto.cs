@@ -9,6 +9,12 @@ internal sealed class MovementCountsDto
 
     public int Refund { get; set; }
 
+    public int Dispute { get; set; }
+
+    public int DisputeFee { get; set; }
+
+    public int DisputeReversal { get; set; }
+
     public void Add(MovementKind kind)
     {
         switch (kind)
@@ -19,9 +25,20 @@ internal sealed class MovementCountsDto
             case MovementKind.Capture:
                 Capture++;
                 break;
-            default:
+            case MovementKind.Refund:
                 Refund++;
                 break;
+            case MovementKind.Dispute:
+                Dispute++;
+                break;
+            case MovementKind.DisputeFee:
+                DisputeFee++;
+                break;
+            case MovementKind.DisputeReversal:
+                DisputeReversal++;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown movement kind.");
         }
     }
 }

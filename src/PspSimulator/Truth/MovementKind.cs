@@ -6,4 +6,13 @@ internal enum MovementKind
     Authorize,
     Capture,
     Refund,
+
+    /// <summary>The disputed amount, taken from the balance when a dispute opens.</summary>
+    Dispute,
+
+    /// <summary>The dispute fee, taken when a dispute opens and never given back.</summary>
+    DisputeFee,
+
+    /// <summary>The disputed amount given back when a dispute closes won.</summary>
+    DisputeReversal,
 }

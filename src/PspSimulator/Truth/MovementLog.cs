@@ -5,8 +5,10 @@ using PspSimulator.Settlement;
 namespace PspSimulator.Truth;
 
 /// <summary>
-/// The ground truth of money: every authorize, capture and refund carried out, appended where it is
-/// carried out (under the PaymentIntent's lock). Captures and refunds also go to settlement.
+/// The ground truth of money: every authorize, capture, refund and dispute movement carried out,
+/// appended where it is carried out (under the PaymentIntent's lock). Captures and refunds also go to
+/// settlement; dispute movements do not yet, because the report's <c>dispute</c> and
+/// <c>dispute_reversal</c> categories (and the columns they fill) are not implemented.
 /// </summary>
 internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlement)
 {
@@ -17,9 +19,8 @@ internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlem
 
     public IEnumerable<MoneyMovement> All => _movements;
 
-    public void Record(MovementKind kind, string paymentIntent, string? refund, long amount, string currency, string? idempotencyKey, string? chargeId)
-    {
-        var movement = new MoneyMovement(
+    public void Record(MovementKind kind, string paymentIntent, string? refund, long amount, string currency, string? idempotencyKey, string? chargeId) =>
+        Append(new MoneyMovement(
             Interlocked.Increment(ref _sequence),
             kind,
             paymentIntent,
@@ -28,9 +29,26 @@ internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlem
             currency,
             idempotencyKey,
             chargeId,
-            clock.UtcNow);
+            clock.UtcNow));
+
+    /// <summary>Records a movement of a dispute; no request and so no idempotency key causes it.</summary>
+    public void RecordDispute(MovementKind kind, string paymentIntent, string dispute, long amount, string currency, string? chargeId) =>
+        Append(new MoneyMovement(
+            Interlocked.Increment(ref _sequence),
+            kind,
+            paymentIntent,
+            null,
+            amount,
+            currency,
+            null,
+            chargeId,
+            clock.UtcNow,
+            dispute));
+
+    private void Append(MoneyMovement movement)
+    {
         _movements.Enqueue(movement);
-        if (kind != MovementKind.Authorize)
+        if (movement.Kind is MovementKind.Capture or MovementKind.Refund)
         {
             settlement.Record(movement);
         }

@@ -4,7 +4,10 @@ using PspSimulator.Refunds;
 
 namespace PspSimulator.Truth;
 
-/// <summary>Assembles the ground truth, whole or for one charge id, from the stores (each intent read under its lock).</summary>
+/// <summary>
+/// Assembles the ground truth, whole or for one charge id, from the stores (each intent read under its
+/// lock, after letting an expired authorization expire, as every API read does).
+/// </summary>
 internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refunds, MovementLog movements, SearchIndex search)
 {
     public TruthDto Build(string? chargeId)
@@ -27,10 +30,12 @@ internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refun
 
         var paymentIntents = new List<TruthPaymentIntentDto>(selected.Count);
         var refundIds = new HashSet<string>(StringComparer.Ordinal);
+        var disputes = new List<TruthDisputeDto>();
         foreach (var state in selected)
         {
             lock (state.Gate)
             {
+                intents.ExpireIfDue(state);
                 paymentIntents.Add(new TruthPaymentIntentDto(
                     state.Id,
                     state.Request.Amount,
@@ -41,12 +46,27 @@ internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refun
                     state.AmountReceived,
                     state.AmountRefunded,
                     state.Request.Metadata,
-                    state.Created));
+                    state.Created,
+                    state.CancellationReason,
+                    state.CaptureBefore));
                 refundIds.UnionWith(state.RefundIds);
+                if (state.Dispute is { } dispute)
+                {
+                    disputes.Add(new TruthDisputeDto(
+                        dispute.Id,
+                        dispute.PaymentIntent,
+                        dispute.Amount,
+                        dispute.Fee,
+                        dispute.Currency,
+                        dispute.Status,
+                        dispute.Reason,
+                        dispute.Created));
+                }
             }
         }
 
         paymentIntents.Sort((a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(a.Id, b.Id));
+        disputes.Sort((a, b) => a.Created != b.Created ? a.Created.CompareTo(b.Created) : string.CompareOrdinal(a.Id, b.Id));
 
         var refundRows = refunds.All
             .Where(refund => chargeId is null || refundIds.Contains(refund.Id))
@@ -67,14 +87,15 @@ internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refun
             }
 
             movementRows.Add(new TruthMovementDto(
-                Name(movement.Kind),
+                MovementKindNames.Of(movement.Kind),
                 movement.PaymentIntent,
                 movement.Refund,
                 movement.Amount,
                 movement.Currency,
                 movement.IdempotencyKey,
                 movement.ChargeId,
-                movement.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)));
+                movement.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                movement.Dispute));
             if (movement.IdempotencyKey is { } key)
             {
                 Counts(byKey, key).Add(movement.Kind);
@@ -91,29 +112,11 @@ internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refun
                 totals[movement.Currency] = total;
             }
 
-            switch (movement.Kind)
-            {
-                case MovementKind.Authorize:
-                    total.Authorized += movement.Amount;
-                    break;
-                case MovementKind.Capture:
-                    total.Captured += movement.Amount;
-                    break;
-                default:
-                    total.Refunded += movement.Amount;
-                    break;
-            }
+            total.Add(movement.Kind, movement.Amount);
         }
 
-        return new TruthDto(paymentIntents, refundRows, movementRows, byKey, byChargeId, totals);
+        return new TruthDto(paymentIntents, refundRows, movementRows, byKey, byChargeId, totals, disputes);
     }
-
-    public static string Name(MovementKind kind) => kind switch
-    {
-        MovementKind.Authorize => "authorize",
-        MovementKind.Capture => "capture",
-        _ => "refund",
-    };
 
     private static MovementCountsDto Counts(SortedDictionary<string, MovementCountsDto> counts, string key)
     {

@@ -7,4 +7,5 @@ internal sealed record TruthDto(
     IReadOnlyList<TruthMovementDto> Movements,
     IReadOnlyDictionary<string, MovementCountsDto> CountsByIdempotencyKey,
     IReadOnlyDictionary<string, MovementCountsDto> CountsByChargeId,
-    IReadOnlyDictionary<string, CurrencyTotalsDto> Totals);
+    IReadOnlyDictionary<string, CurrencyTotalsDto> Totals,
+    IReadOnlyList<TruthDisputeDto> Disputes);

@@ -1,6 +1,9 @@
 namespace PspSimulator.Truth;
 
-/// <summary>A money movement in the ground truth; <c>at</c> is ISO 8601 UTC with milliseconds.</summary>
+/// <summary>
+/// A money movement in the ground truth; <c>at</c> is ISO 8601 UTC with milliseconds. <c>dispute</c> is
+/// set on the movements of a dispute (<c>dispute</c>, <c>dispute_fee</c>, <c>dispute_reversal</c>).
+/// </summary>
 internal sealed record TruthMovementDto(
     string Kind,
     string PaymentIntent,
@@ -9,4 +12,5 @@ internal sealed record TruthMovementDto(
     string Currency,
     string? IdempotencyKey,
     string? ChargeId,
-    string At);
+    string At,
+    string? Dispute);

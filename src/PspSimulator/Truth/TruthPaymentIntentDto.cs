@@ -11,4 +11,6 @@ internal sealed record TruthPaymentIntentDto(
     long AmountReceived,
     long AmountRefunded,
     IReadOnlyDictionary<string, string> Metadata,
-    long Created);
+    long Created,
+    string? CancellationReason,
+    long? CaptureBefore);

@@ -31,6 +31,32 @@ public sealed class EventsTests(SimulatorFixture simulator) : IClassFixture<Simu
     }
 
     [Fact]
+    public async Task Expiry_and_dispute_events_are_listed_newest_first_with_their_objects()
+    {
+        var authorized = await _api.CreateAsync(SimulatorApi.NewChargeId(), SimulatorApi.NewKey(), captureMethod: "manual");
+        await _api.AdvanceClockAsync(TimeSpan.FromDays(8));
+        var captured = await _api.CreateAsync(SimulatorApi.NewChargeId(), SimulatorApi.NewKey());
+        var dispute = await _api.OpenDisputeAsync(captured.Id);
+        await _api.PostControlAsync("/_sim/disputes/" + dispute.Id + "/under_review");
+        await _api.PostControlAsync("/_sim/disputes/" + dispute.Id + "/close", """{ "status": "lost" }""");
+        await _api.GetAsync("/v1/payment_intents/" + authorized.Id);
+
+        var newest = (await _api.GetAsync("/v1/events?limit=4")).Json["data"]!.AsArray();
+
+        Assert.Equal(
+            [
+                ("payment_intent.canceled", authorized.Id),
+                ("charge.dispute.closed", dispute.Id),
+                ("charge.dispute.updated", dispute.Id),
+                ("charge.dispute.created", dispute.Id),
+            ],
+            newest.Select(e => (e!["type"]!.GetValue<string>(), e["data"]!["object"]!["id"]!.GetValue<string>())));
+        Assert.Equal("automatic", newest[0]!["data"]!["object"]!["cancellation_reason"]!.GetValue<string>());
+        Assert.Equal(["lost", "under_review", "needs_response"], newest.Skip(1).Select(e => e!["data"]!["object"]!["status"]!.GetValue<string>()));
+        Assert.All(newest.Skip(1), e => Assert.Equal("dispute", e!["data"]!["object"]!["object"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Events_created_before_created_gte_are_left_out()
     {
         await _api.CreateAsync(SimulatorApi.NewChargeId(), SimulatorApi.NewKey());

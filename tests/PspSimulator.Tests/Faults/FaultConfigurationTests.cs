@@ -26,6 +26,10 @@ public sealed class FaultConfigurationTests(ConfiguredPlanFixture simulator) : I
     [InlineData("Simulator:Faults:decline:rate", "1.5")]
     [InlineData("Simulator:WebhookUrl", "not a url")]
     [InlineData("Simulator:Settlement:FeeBasisPoints", "-1")]
+    [InlineData("Simulator:AuthorizationValidity", "00:00:00")]
+    [InlineData("Simulator:AuthorizationValidity", "400.00:00:00")]
+    [InlineData("Simulator:ExpirySweepIntervalMs", "0")]
+    [InlineData("Simulator:DisputeFee", "-1")]
     public async Task Invalid_setting_fails_at_start(string key, string value)
     {
         var app = SimulatorHost.Build([], new Dictionary<string, string?>

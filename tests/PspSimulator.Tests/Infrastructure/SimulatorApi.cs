@@ -94,12 +94,51 @@ public sealed class SimulatorApi : IDisposable
 
     public async Task<JsonNode> PostControlAsync(string path, string? json = null)
     {
+        var answer = await SendControlAsync(path, json);
+        Assert.True((int)answer.Status is >= 200 and < 300, "POST " + path + " failed: " + answer.Body);
+        return answer.Json;
+    }
+
+    /// <summary>POST to the control surface, whatever it answers.</summary>
+    public async Task<ApiAnswer> SendControlAsync(string path, string? json = null)
+    {
         using var content = new StringContent(json ?? string.Empty, Encoding.UTF8, "application/json");
         using var response = await _http.PostAsync(new Uri(path, UriKind.Relative), content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, "POST " + path + " failed: " + body);
-        return JsonNode.Parse(body)!;
+        return new ApiAnswer(response.StatusCode, await response.Content.ReadAsStringAsync(), false);
     }
+
+    /// <summary>Opens a dispute through <c>POST /_sim/disputes</c>, whatever it answers.</summary>
+    public Task<ApiAnswer> OpenDisputeAsync(string paymentIntent, long? amount = null, string? reason = null)
+    {
+        var body = new JsonObject { ["payment_intent"] = paymentIntent };
+        if (amount is not null)
+        {
+            body["amount"] = amount;
+        }
+
+        if (reason is not null)
+        {
+            body["reason"] = reason;
+        }
+
+        return SendControlAsync("/_sim/disputes", body.ToJsonString());
+    }
+
+    /// <summary>The newest events (up to 100), newest first, as <c>GET /v1/events</c> lists them.</summary>
+    public async Task<IReadOnlyList<JsonNode>> EventsAsync()
+    {
+        var answer = await GetAsync("/v1/events?limit=100");
+        Assert.True(answer.Status == System.Net.HttpStatusCode.OK, "GET /v1/events failed: " + answer.Body);
+        return answer.Json["data"]!.AsArray().Select(e => e!).ToList();
+    }
+
+    /// <summary>The newest events of one object, newest first.</summary>
+    public async Task<IReadOnlyList<JsonNode>> EventsOfAsync(string objectId) =>
+        (await EventsAsync()).Where(e => e["data"]!["object"]!["id"]!.GetValue<string>() == objectId).ToList();
+
+    /// <summary>Moves the simulator clock forward.</summary>
+    public Task<JsonNode> AdvanceClockAsync(TimeSpan by) =>
+        PostControlAsync("/_sim/clock/advance?seconds=" + by.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     public void Dispose() => _http.Dispose();
 }

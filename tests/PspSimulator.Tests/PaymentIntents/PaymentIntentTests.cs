@@ -149,6 +149,25 @@ public sealed class PaymentIntentTests(SimulatorFixture simulator) : IClassFixtu
     }
 
     [Fact]
+    public async Task Intent_without_charge_id_metadata_is_accepted_as_one_made_at_the_PSP()
+    {
+        var answer = await _api.PostAsync(
+            "/v1/payment_intents",
+            SimulatorApi.NewKey(),
+            ("amount", "1500"), ("currency", "usd"), ("payment_method", "pm_card_visa"), ("confirm", "true"), ("description", "dashboard"));
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal("succeeded", answer.Json["status"]!.GetValue<string>());
+        Assert.Empty(answer.Json["metadata"]!.AsObject());
+        var truth = await _api.TruthAsync();
+        var inTruth = Assert.Single(GroundTruth.PaymentIntents(truth), p => p!["id"]!.GetValue<string>() == answer.Id)!;
+        Assert.Empty(inTruth["metadata"]!.AsObject());
+        var movements = GroundTruth.Movements(truth).Where(m => m!["payment_intent"]!.GetValue<string>() == answer.Id).ToList();
+        Assert.Equal(["authorize", "capture"], movements.Select(m => m!["kind"]!.GetValue<string>()));
+        Assert.All(movements, m => Assert.Null(m!["charge_id"]));
+    }
+
+    [Fact]
     public async Task Unknown_parameter_is_refused_as_Stripe_does()
     {
         var answer = await _api.PostAsync(

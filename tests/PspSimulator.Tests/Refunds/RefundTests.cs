@@ -78,6 +78,23 @@ public sealed class RefundTests(SimulatorFixture simulator) : IClassFixture<Simu
         Assert.Equal(HttpStatusCode.NotFound, missing.Status);
     }
 
+    [Fact]
+    public async Task Refund_without_refund_id_metadata_is_accepted_as_one_made_at_the_PSP()
+    {
+        var chargeId = SimulatorApi.NewChargeId();
+        var intent = await _api.CreateAsync(chargeId, SimulatorApi.NewKey(), amount: 1000);
+
+        var refund = await _api.PostAsync("/v1/refunds", SimulatorApi.NewKey(), ("payment_intent", intent.Id), ("amount", "250"));
+
+        Assert.Equal(HttpStatusCode.OK, refund.Status);
+        Assert.Equal("succeeded", refund.Json["status"]!.GetValue<string>());
+        Assert.Empty(refund.Json["metadata"]!.AsObject());
+        var truth = await _api.TruthAsync(chargeId);
+        Assert.Empty(Assert.Single(GroundTruth.Refunds(truth))!["metadata"]!.AsObject());
+        Assert.Equal(1, GroundTruth.ForCharge(truth, chargeId, "refund"));
+        Assert.Contains(await _api.EventsOfAsync(refund.Id), e => e["type"]!.GetValue<string>() == "refund.created");
+    }
+
     private Task<ApiAnswer> Refund(string paymentIntent, long amount, string refundId) =>
         _api.PostAsync(
             "/v1/refunds",

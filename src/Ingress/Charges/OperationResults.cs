@@ -30,6 +30,8 @@ internal static class OperationResults
             case OperationAnswer.RefundExceedsCaptured exceeds:
                 return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "refund_exceeds_captured", "The refund is more than is left to refund.",
                     $"At most {exceeds.Refundable} can be refunded now; nothing changed.");
+            case OperationAnswer.ChargeDisputed:
+                return ApiProblems.ChargeDisputed();
             case OperationAnswer.InProgress inProgress:
                 context.Response.Headers.RetryAfter = ((int)Math.Ceiling(inProgress.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, "operation_in_progress", "A previous operation on this charge is still being resolved with the PSP.",

@@ -1,4 +1,5 @@
 using Payments.Ingress.Charges;
+using Payments.Ingress.Disputes;
 using Payments.Ingress.Events;
 using Payments.Ingress.Health;
 using Payments.Ingress.PspWebhooks;
@@ -67,6 +68,7 @@ public static partial class PaymentsHost
         app.MapCharges();
         app.MapChargeOperations();
         app.MapRefunds();
+        app.MapDisputes();
         app.MapPspWebhooks();
         app.MapEvents();
         app.MapWebhookEndpoints();

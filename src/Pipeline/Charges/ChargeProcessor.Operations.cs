@@ -15,6 +15,9 @@ internal sealed partial class ChargeProcessor
 {
     private static readonly TimeSpan InProgressRetryAfter = TimeSpan.FromSeconds(2);
 
+    // The PSP's refusal of a capture or cancel whose PaymentIntent is no longer in a state that allows it.
+    private const string UnexpectedState = "payment_intent_unexpected_state";
+
     private async Task ExecuteCommandAsync(ChargeCommand command, CancellationToken cancellationToken)
     {
         if (!command.TryStart())
@@ -49,7 +52,7 @@ internal sealed partial class ChargeProcessor
         {
             return !found.RequestHash.AsSpan().SequenceEqual(command.RequestHash)
                 ? new OperationAnswer.KeyReused()
-                : await ChargeAnswerAsync(command.MerchantId, found.ChargeId, found.Status != "pending", replayed: true, cancellationToken).ConfigureAwait(false);
+                : await StepAnswerAsync(command.MerchantId, found.ChargeId, kind, found.Status != "pending", replayed: true, cancellationToken).ConfigureAwait(false);
         }
 
         var charge = await store.LoadAsync(command.ChargeId, cancellationToken).ConfigureAwait(false);
@@ -85,7 +88,7 @@ internal sealed partial class ChargeProcessor
 
         command.Recorded.TrySetResult();
         var ended = await RunStepAsync(charge, new OpenStep(operationId, kind, amount, PendingReason.AwaitingPsp, 0, null, null), cancellationToken).ConfigureAwait(false);
-        return await ChargeAnswerAsync(command.MerchantId, charge.Id, ended, replayed: false, cancellationToken).ConfigureAwait(false);
+        return await StepAnswerAsync(command.MerchantId, charge.Id, kind, ended, replayed: false, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<OperationAnswer> RefundAsync(RefundCommand command, CancellationToken cancellationToken)
@@ -119,6 +122,8 @@ internal sealed partial class ChargeProcessor
                 return new OperationAnswer.InvalidState($"The charge is {notCaptured.Status}; only a captured charge can be refunded.");
             case RefundInsert.Exceeds exceeds:
                 return new OperationAnswer.RefundExceedsCaptured(exceeds.Refundable);
+            case RefundInsert.Disputed:
+                return new OperationAnswer.ChargeDisputed();
             case RefundInsert.KeyTaken:
                 return await operations.FindRefundByKeyAsync(command.MerchantId, command.IdempotencyKey, cancellationToken).ConfigureAwait(false) is { } raced
                     ? (raced.RequestHash.AsSpan().SequenceEqual(command.RequestHash) ? new OperationAnswer.Done(raced.Json, raced.Status != "pending", Replayed: true) : new OperationAnswer.KeyReused())
@@ -183,6 +188,15 @@ internal sealed partial class ChargeProcessor
             {
                 // Refused for the object's state or the amount: definite, nothing happened.
                 await EndStepAsync(charge, step, succeeded: false, null, refused.Code ?? "psp_refused", refused.Message, cancellationToken).ConfigureAwait(false);
+                if (refused.Code == UnexpectedState && step.Kind != OpenStep.Refund)
+                {
+                    // The PaymentIntent moved without us (the authorization expired, someone at the PSP):
+                    // the charge follows it now rather than at its next event.
+                    var current = await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge;
+                    var moved = await psp.GetPaymentIntentAsync(paymentIntent, cancellationToken).ConfigureAwait(false);
+                    await FollowPaymentIntentAsync(current, moved, Actor.Pipeline, cancellationToken).ConfigureAwait(false);
+                }
+
                 return true;
             }
 
@@ -306,6 +320,23 @@ internal sealed partial class ChargeProcessor
         }
 
         throw new InvalidOperationException($"Charge {charge.Id} kept changing while {step.Kind} {step.Id} ended.");
+    }
+
+    /// <summary>
+    /// The answer to a capture or void, first or replayed, as a first request would get it now: the
+    /// charge, unless the step ended and the charge went another way (voided when the authorization
+    /// expired, captured at the PSP), which is 409 like any capture of a charge that is not authorized.
+    /// </summary>
+    private async Task<OperationAnswer> StepAnswerAsync(string merchantId, string chargeId, string kind, bool ended, bool replayed, CancellationToken cancellationToken)
+    {
+        var target = kind == OpenStep.Capture ? ChargeStatus.Captured : ChargeStatus.Voided;
+        if (ended && await store.LoadAsync(chargeId, cancellationToken).ConfigureAwait(false) is { } charge
+            && charge.Status != ChargeStatus.Authorized && charge.Status != target)
+        {
+            return new OperationAnswer.InvalidState($"The charge is {charge.Status}; only an authorized charge can be {(kind == OpenStep.Capture ? "captured" : "voided")}.");
+        }
+
+        return await ChargeAnswerAsync(merchantId, chargeId, ended, replayed, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<OperationAnswer> ChargeAnswerAsync(string merchantId, string chargeId, bool isFinal, bool replayed, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Payments.Pipeline.Charges.Lifecycle;
+using Payments.Pipeline.Disputes;
 using Payments.Pipeline.Merchants;
 using Payments.Pipeline.Observability;
 using Payments.Pipeline.Operations;
@@ -19,6 +20,7 @@ namespace Payments.Pipeline.Charges;
 internal sealed partial class ChargeProcessor(
     ChargeStore store,
     OperationStore operations,
+    DisputeStore disputes,
     PspClient psp,
     MerchantStore merchants,
     OutcomeNotifier notifier,
@@ -83,9 +85,16 @@ internal sealed partial class ChargeProcessor(
                 return false;
             }
 
-            if (kind != WorkKind.Refresh || charge.Status != ChargeStatus.Authorized || charge.PspReference is null)
+            if (kind != WorkKind.Refresh || charge.PspReference is null)
             {
                 return true;
+            }
+
+            if (charge.Status == ChargeStatus.Captured)
+            {
+                // Both are read whatever the other gave; the follow-up ends only when both were read.
+                var refundsRead = await RecordPspRefundsAsync(charge, cancellationToken).ConfigureAwait(false);
+                return await FollowDisputesAsync(charge, cancellationToken).ConfigureAwait(false) && refundsRead;
             }
 
             charge = await store.LoadAsync(charge.Id, cancellationToken).ConfigureAwait(false) ?? charge;
@@ -338,6 +347,58 @@ internal sealed partial class ChargeProcessor(
         return true;
     }
 
+    /// <summary>
+    /// A refund event about a captured charge may be a refund made at the PSP directly: each such
+    /// refund that succeeded becomes one of the charge's refunds (origin <c>psp</c>), once. False
+    /// when the PSP could not be read; the webhook's follow-up then comes due again.
+    /// </summary>
+    private async Task<bool> RecordPspRefundsAsync(ChargeRow charge, CancellationToken cancellationToken)
+    {
+        var listed = await psp.ListRefundsAsync(charge.PspReference!, cancellationToken).ConfigureAwait(false);
+        if (listed is not PspOutcome.RefundsListed { Refunds: var refunds })
+        {
+            return false;
+        }
+
+        // Ours carry metadata[refund_id] and end through their own step; one that is pending at the PSP comes again with its next event.
+        foreach (var refund in refunds.Where(r => r.RefundId is null && r.Status == "succeeded" && r.PaymentIntentId == charge.PspReference))
+        {
+            await operations.RecordPspRefundAsync(charge.Id, refund.Id, refund.Amount, cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A captured charge's dispute follows the PSP's: recorded once when the PSP opened it, then
+    /// moved as the PSP shows it, through <see cref="DisputeLifecycle"/>. False when the PSP could not be read.
+    /// </summary>
+    private async Task<bool> FollowDisputesAsync(ChargeRow charge, CancellationToken cancellationToken)
+    {
+        var listed = await psp.ListDisputesAsync(charge.PspReference!, cancellationToken).ConfigureAwait(false);
+        if (listed is not PspOutcome.DisputesListed { Disputes: var shown })
+        {
+            return false;
+        }
+
+        foreach (var dispute in shown.Where(d => d.PaymentIntentId == charge.PspReference))
+        {
+            var ours = await disputes.FindByPspReferenceAsync(dispute.Id, cancellationToken).ConfigureAwait(false);
+            if (ours is null)
+            {
+                await disputes.OpenAsync(charge.Id, dispute.Id, dispute.Amount, dispute.Fee, dispute.Reason, Actor.Psp, cancellationToken).ConfigureAwait(false);
+                ours = await disputes.FindByPspReferenceAsync(dispute.Id, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (ours is { } recorded && DisputeLifecycle.MoveTo(recorded.Status, dispute.Status) is { } eventType)
+            {
+                await disputes.MoveAsync(recorded.Id, recorded.Status, dispute.Status, eventType, Actor.Psp, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The transition row for a move: amounts never go down, and a newly captured amount carries its fee.</summary>
     private async Task<ChargeTransition> TransitionForAsync(ChargeRow charge, ChargeDecision.Move move, string actor, CancellationToken cancellationToken)
     {
@@ -352,7 +413,7 @@ internal sealed partial class ChargeProcessor(
 
         return new ChargeTransition(charge.Id, charge.Status, charge.Version, move.To, move.PspReference,
             Math.Max(move.Authorized, charge.AmountAuthorized), Math.Max(move.Captured, charge.AmountCaptured),
-            move.FailureCode, move.FailureMessage, actor, move.Reason, capturedDelta, fee);
+            move.FailureCode, move.FailureMessage, actor, move.Reason, capturedDelta, fee, move.CancellationReason);
     }
 
     /// <summary>Whether the PSP still remembers a key first sent after <see cref="AttemptMark.RecordedAt"/> (invariant 9).</summary>

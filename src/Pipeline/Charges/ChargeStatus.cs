@@ -24,4 +24,7 @@ internal static class Actor
 {
     public const string Pipeline = "pipeline";
     public const string PspWebhook = "psp_webhook";
+
+    /// <summary>Someone at the PSP directly (its dashboard), learnt through its webhooks or event log.</summary>
+    public const string Psp = "psp";
 }

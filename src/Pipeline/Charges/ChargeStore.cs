@@ -37,10 +37,11 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
             FROM inserted
         ),
         moves AS (
-            SELECT c.id AS charge_id, NULL::text AS refund_id, c.merchant_id, c.currency,
+            SELECT c.id AS charge_id, NULL::text AS refund_id, NULL::text AS dispute_id, c.merchant_id, c.currency,
                    NULL::text AS from_status, 'pending' AS to_status, 'api' AS actor, 'intent recorded' AS reason,
                    i.event_id, 'charge.pending' AS event_type, 1 AS sequence, c.created_at AS occurred_at, c.json AS payload,
-                   NULL::text AS posting, 0::bigint AS posting_amount, 0::bigint AS fee, NULL::text AS journal_description
+                   NULL::text AS posting, NULL::text AS journal_reference, 0::bigint AS posting_amount, 0::bigint AS fee,
+                   NULL::text AS journal_description
             FROM rendered AS c
             JOIN input AS i ON i.id = c.id
         ),
@@ -164,9 +165,9 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         WITH input AS (
             SELECT *
             FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
-                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::bigint[])
+                        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::text[])
                 AS t(charge_id, from_status, from_version, to_status, psp_reference, amount_authorized, amount_captured,
-                     failure_code, failure_message, actor, reason, event_id, captured_delta, fee)
+                     failure_code, failure_message, actor, reason, event_id, captured_delta, fee, cancellation_reason)
             ORDER BY charge_id
         ),
         moved AS (
@@ -174,6 +175,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
             SET status = i.to_status, pending_reason = NULL, psp_reference = coalesce(i.psp_reference, c.psp_reference),
                 amount_authorized = i.amount_authorized, amount_captured = i.amount_captured,
                 failure_code = i.failure_code, failure_message = i.failure_message,
+                cancellation_reason = coalesce(i.cancellation_reason, c.cancellation_reason),
                 last_event_sequence = c.last_event_sequence + 1, version = c.version + 1,
                 attempt_count = greatest(c.attempt_count, 1), next_attempt_at = NULL, updated_at = now()
             FROM input AS i
@@ -183,9 +185,11 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
                       i.from_status, i.actor, i.reason, i.event_id, i.captured_delta, i.fee
         ),
         moves AS (
-            SELECT id AS charge_id, NULL::text AS refund_id, merchant_id, currency, from_status, status AS to_status, actor, reason,
+            SELECT id AS charge_id, NULL::text AS refund_id, NULL::text AS dispute_id, merchant_id, currency, from_status, status AS to_status,
+                   actor, reason,
                    event_id, 'charge.' || status AS event_type, last_event_sequence AS sequence, updated_at AS occurred_at, json AS payload,
-                   CASE WHEN captured_delta > 0 THEN 'capture' END AS posting, captured_delta AS posting_amount, fee,
+                   CASE WHEN captured_delta > 0 THEN 'capture' END AS posting, 'capture:' || id AS journal_reference,
+                   captured_delta AS posting_amount, fee,
                    'capture of ' || id AS journal_description
             FROM moved
         ),
@@ -456,6 +460,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. moves.Select(m => m.EventId)] });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. moves.Select(m => m.Transition.CapturedDelta)] });
         command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. moves.Select(m => m.Transition.Fee)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. moves.Select(m => m.Transition.CancellationReason)] });
 
         var moved = new Dictionary<string, string>(moves.Count, StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

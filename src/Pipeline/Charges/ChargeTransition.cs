@@ -18,4 +18,5 @@ public sealed record ChargeTransition(
     string Actor,
     string Reason,
     long CapturedDelta,
-    long Fee);
+    long Fee,
+    string? CancellationReason = null);

@@ -10,4 +10,6 @@ public static class Ids
     public static string NewRefundId() => "rf_" + Guid.CreateVersion7().ToString("N");
 
     public static string NewOperationId() => "op_" + Guid.CreateVersion7().ToString("N");
+
+    public static string NewDisputeId() => "dsp_" + Guid.CreateVersion7().ToString("N");
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Payments.Pipeline.Charges;
+using Payments.Pipeline.Disputes;
 using Payments.Pipeline.Merchants;
 using Payments.Pipeline.Observability;
 using Payments.Pipeline.Operations;
@@ -66,6 +67,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ChargeService>();
         services.AddSingleton<OperationStore>();
         services.AddSingleton<OperationService>();
+        services.AddSingleton<DisputeStore>();
         services.AddSingleton<PspWebhookStore>();
         services.AddSingleton<PspWebhookHandler>();
 

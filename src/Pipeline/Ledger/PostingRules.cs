@@ -6,13 +6,18 @@ namespace Payments.Pipeline.Ledger;
 /// used by every statement that posts; the fee and its rounding live here. A capture of A with
 /// fee F: <c>psp_receivable</c> +A, <c>merchant_payable:&lt;merchant&gt;</c> −(A − F),
 /// <c>platform_fee_revenue</c> −F. A refund of R: <c>psp_receivable</c> −R, the merchant's payable
-/// +R (the platform keeps its fee). So for every merchant, payable = captured − refunded − fees.
+/// +R (the platform keeps its fee). A dispute of D with the PSP's dispute fee G (0012_disputes.sql):
+/// <c>psp_receivable</c> −(D + G), the merchant's payable +(D + G); won, D comes back both ways and
+/// G never does. So for every merchant, payable = captured − refunded − fees − disputes lost −
+/// dispute fees.
 /// </summary>
 internal static class PostingRules
 {
     /// <summary>The movements <c>ledger_postings</c> knows.</summary>
     public const string Capture = "capture";
     public const string Refund = "refund";
+    public const string Dispute = "dispute";
+    public const string DisputeWon = "dispute_won";
 
     /// <summary>
     /// The platform's fee on a capture of <paramref name="amount"/> minor units: basis points rounded

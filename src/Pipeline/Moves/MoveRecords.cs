@@ -8,11 +8,13 @@ namespace Payments.Pipeline.Moves;
 /// here; each aggregate's statement updates its own row conditionally (the race check) and
 /// then names what moved in a CTE called <c>moves</c>, with these columns:
 /// <list type="bullet">
-/// <item><c>charge_id, refund_id, merchant_id, currency</c>: whose move (refund_id null for the charge's own)</item>
+/// <item><c>charge_id, refund_id, dispute_id, merchant_id, currency</c>: whose move (refund_id and dispute_id
+/// null for the charge's own)</item>
 /// <item><c>from_status, to_status, actor, reason</c>: the audit row</item>
 /// <item><c>event_id, event_type, sequence, occurred_at, payload</c>: the outbox event</item>
-/// <item><c>posting, posting_amount, fee, journal_description</c>: the journal; posting is
-/// <c>capture</c>, <c>refund</c> or null when no money moved</item>
+/// <item><c>posting, journal_reference, posting_amount, fee, journal_description</c>: the journal; posting
+/// is a movement of the posting rules (<c>capture</c>, <c>refund</c>, <c>dispute</c>, <c>dispute_won</c>)
+/// or null when no money moved; the reference (unique) refuses posting one movement twice</item>
 /// </list>
 /// </summary>
 internal static class MoveRecords
@@ -20,8 +22,8 @@ internal static class MoveRecords
     /// <summary>The CTEs that follow <c>moves</c>; the statement's own final SELECT comes after.</summary>
     public const string Write = """
         audit AS (
-            INSERT INTO charge_events (charge_id, refund_id, from_status, to_status, actor, reason)
-            SELECT charge_id, refund_id, from_status, to_status, actor, reason
+            INSERT INTO charge_events (charge_id, refund_id, dispute_id, from_status, to_status, actor, reason)
+            SELECT charge_id, refund_id, dispute_id, from_status, to_status, actor, reason
             FROM moves
         ),
         events AS (
@@ -31,8 +33,8 @@ internal static class MoveRecords
             FROM moves
         ),
         journal AS (
-            INSERT INTO ledger_journals (reference, charge_id, refund_id, description)
-            SELECT posting || ':' || coalesce(refund_id, charge_id), charge_id, refund_id, journal_description
+            INSERT INTO ledger_journals (reference, charge_id, refund_id, dispute_id, description)
+            SELECT journal_reference, charge_id, refund_id, dispute_id, journal_description
             FROM moves
             WHERE posting IS NOT NULL
             RETURNING id, reference
@@ -41,7 +43,7 @@ internal static class MoveRecords
             INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
             SELECT j.id, p.posting_account, p.posting_amount, m.currency
             FROM journal AS j
-            JOIN moves AS m ON m.posting || ':' || coalesce(m.refund_id, m.charge_id) = j.reference
+            JOIN moves AS m ON m.journal_reference = j.reference
             CROSS JOIN LATERAL ledger_postings(m.posting, m.merchant_id, m.posting_amount, m.fee) AS p
         )
         """;

@@ -20,6 +20,9 @@ public abstract record OperationAnswer
 
     public sealed record RefundExceedsCaptured(long Refundable) : OperationAnswer;
 
+    /// <summary>A refund of a charge whose dispute is open; nothing was recorded or sent.</summary>
+    public sealed record ChargeDisputed : OperationAnswer;
+
     /// <summary>A previous PSP step of the charge is still unknown; nothing was sent.</summary>
     public sealed record InProgress(TimeSpan RetryAfter) : OperationAnswer;
 

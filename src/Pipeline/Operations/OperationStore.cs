@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Pipeline.Charges;
+using Payments.Pipeline.Disputes;
 using Payments.Pipeline.Moves;
 
 namespace Payments.Pipeline.Operations;
@@ -53,12 +54,15 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         RETURNING id
         """;
 
+    // A lost dispute took its amount for good: only the rest can still be refunded.
     private const string LockChargeForRefund = """
-        SELECT status, amount_captured, amount_refunded, currency,
-               (SELECT coalesce(sum(amount), 0) FROM refunds WHERE charge_id = $1 AND status = 'pending')::bigint
-        FROM charges
-        WHERE id = $1 AND merchant_id = $2
-        FOR UPDATE
+        SELECT c.status, c.amount_captured, c.amount_refunded, c.currency,
+               (SELECT coalesce(sum(amount), 0) FROM refunds WHERE charge_id = $1 AND status = 'pending')::bigint,
+               d.status, CASE WHEN d.status = 'lost' THEN d.amount ELSE 0 END
+        FROM charges AS c
+        LEFT JOIN disputes AS d ON d.id = c.dispute_id
+        WHERE c.id = $1 AND c.merchant_id = $2
+        FOR UPDATE OF c
         """;
 
     private const string InsertRefund = """
@@ -122,11 +126,12 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
             RETURNING c.id, c.merchant_id, c.last_event_sequence
         ),
         moves AS (
-            SELECT f.charge_id, f.id AS refund_id, c.merchant_id, f.currency,
+            SELECT f.charge_id, f.id AS refund_id, NULL::text AS dispute_id, c.merchant_id, f.currency,
                    'refund pending' AS from_status, 'refund ' || f.status AS to_status, $6::text AS actor, $7::text AS reason,
                    $8::text AS event_id, 'refund.' || f.status AS event_type, c.last_event_sequence AS sequence, f.updated_at AS occurred_at,
                    refund_json(f::refunds) AS payload,
-                   CASE WHEN f.status = 'succeeded' THEN 'refund' END AS posting, f.amount AS posting_amount, 0::bigint AS fee,
+                   CASE WHEN f.status = 'succeeded' THEN 'refund' END AS posting, 'refund:' || f.id AS journal_reference,
+                   f.amount AS posting_amount, 0::bigint AS fee,
                    'refund ' || f.id || ' of ' || f.charge_id AS journal_description
             FROM finished AS f
             JOIN charge AS c ON c.id = f.charge_id
@@ -134,6 +139,18 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         {{MoveRecords.Write}}
         SELECT count(*)
         FROM finished
+        """;
+
+    // A refund made at the PSP directly becomes one of ours, once: the PSP's refund id is unique
+    // among our refunds. It is recorded pending and ended in the same transaction by FinishRefund,
+    // so its event, amount refunded and journal are those of any refund.
+    private const string InsertPspRefund = """
+        INSERT INTO refunds (id, charge_id, merchant_id, amount, currency, origin, psp_reference)
+        SELECT $1, c.id, c.merchant_id, $3, c.currency, 'psp', $2
+        FROM charges AS c
+        WHERE c.id = $4
+        ON CONFLICT (psp_reference) WHERE psp_reference IS NOT NULL DO NOTHING
+        RETURNING id
         """;
 
     private const string ClaimDueOperations = """
@@ -256,6 +273,7 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         string status;
         long refundable;
         string currency;
+        string? disputeStatus;
         await using (var lockCharge = new NpgsqlCommand(LockChargeForRefund, connection, transaction))
         {
             lockCharge.Parameters.AddWithValue(command.ChargeId);
@@ -267,13 +285,20 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
             }
 
             status = reader.GetString(0);
-            refundable = reader.GetInt64(1) - reader.GetInt64(2) - reader.GetInt64(4);
+            refundable = reader.GetInt64(1) - reader.GetInt64(2) - reader.GetInt64(4) - reader.GetInt64(6);
             currency = reader.GetString(3);
+            disputeStatus = reader.IsDBNull(5) ? null : reader.GetString(5);
         }
 
         if (status != ChargeStatus.Captured)
         {
             return new RefundInsert.NotCaptured(status);
+        }
+
+        if (disputeStatus is not null && DisputeLifecycle.IsOpen(disputeStatus))
+        {
+            // The PSP refuses a refund while a dispute is open; nothing is recorded or sent.
+            return new RefundInsert.Disputed();
         }
 
         var amount = command.Amount ?? refundable;
@@ -356,6 +381,13 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         string refundId, bool succeeded, string? pspReference, string? failureCode, string? failureMessage, string actor, string reason, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(FinishRefund);
+        AddFinishParameters(command, refundId, succeeded, pspReference, failureCode, failureMessage, actor, reason);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
+    }
+
+    private static void AddFinishParameters(
+        NpgsqlCommand command, string refundId, bool succeeded, string? pspReference, string? failureCode, string? failureMessage, string actor, string reason)
+    {
         command.Parameters.AddWithValue(refundId);
         command.Parameters.AddWithValue(succeeded ? "succeeded" : "failed");
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = pspReference, NpgsqlDbType = NpgsqlDbType.Text });
@@ -364,7 +396,37 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(actor);
         command.Parameters.AddWithValue(reason);
         command.Parameters.AddWithValue(Ids.NewEventId());
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
+    }
+
+    /// <summary>
+    /// Records a succeeded refund made at the PSP directly as one of the charge's refunds (origin
+    /// <c>psp</c>), with its event and journal; false when it was recorded before.
+    /// </summary>
+    public async Task<bool> RecordPspRefundAsync(string chargeId, string pspRefundId, long amount, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var refundId = Ids.NewRefundId();
+        await using (var insert = new NpgsqlCommand(InsertPspRefund, connection, transaction))
+        {
+            insert.Parameters.AddWithValue(refundId);
+            insert.Parameters.AddWithValue(pspRefundId);
+            insert.Parameters.AddWithValue(amount);
+            insert.Parameters.AddWithValue(chargeId);
+            if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null)
+            {
+                return false;
+            }
+        }
+
+        await using (var finish = new NpgsqlCommand(FinishRefund, connection, transaction))
+        {
+            AddFinishParameters(finish, refundId, true, pspRefundId, null, null, Actor.Psp, "refund made at the PSP directly");
+            await finish.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Claims due open operations and refunds; answers their charges' ids.</summary>

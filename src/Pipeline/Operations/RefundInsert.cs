@@ -14,6 +14,9 @@ public abstract record RefundInsert
 
     public sealed record Exceeds(long Refundable) : RefundInsert;
 
+    /// <summary>A dispute of the charge is open: the PSP would refuse the refund.</summary>
+    public sealed record Disputed : RefundInsert;
+
     /// <summary>The idempotency key was taken meanwhile (a concurrent duplicate).</summary>
     public sealed record KeyTaken : RefundInsert;
 }

@@ -12,8 +12,12 @@ public sealed record PaymentIntent(
     long AmountReceived,
     string? ChargeId,
     string? FailureCode,
-    string? FailureMessage)
+    string? FailureMessage,
+    string? CancellationReason = null)
 {
+    /// <summary>The PSP's <c>cancellation_reason</c> of an authorization it let expire.</summary>
+    public const string Expired = "automatic";
+
     public static PaymentIntent Parse(JsonElement element)
     {
         string? failureCode = null;
@@ -39,7 +43,8 @@ public sealed record PaymentIntent(
             OptionalLong(element, "amount_received"),
             chargeId,
             failureCode,
-            failureMessage);
+            failureMessage,
+            OptionalString(element, "cancellation_reason"));
     }
 
     /// <summary>

@@ -134,6 +134,18 @@ public sealed class PspClient
             cancellationToken);
     }
 
+    /// <summary>Every refund of the PaymentIntent, ours and those made at the PSP directly (this list does not lag).</summary>
+    public Task<PspOutcome> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken = default) =>
+        SendAsync("list_refunds", HttpMethod.Get, $"v1/refunds?payment_intent={Uri.EscapeDataString(paymentIntentId)}", null, null,
+            root => new PspOutcome.RefundsListed([.. root.GetProperty("data").EnumerateArray().Select(PspRefund.Parse)]),
+            cancellationToken);
+
+    /// <summary>The PaymentIntent's disputes (at most one; this list does not lag).</summary>
+    public Task<PspOutcome> ListDisputesAsync(string paymentIntentId, CancellationToken cancellationToken = default) =>
+        SendAsync("list_disputes", HttpMethod.Get, $"v1/disputes?payment_intent={Uri.EscapeDataString(paymentIntentId)}", null, null,
+            root => new PspOutcome.DisputesListed([.. root.GetProperty("data").EnumerateArray().Select(PspDispute.Parse)]),
+            cancellationToken);
+
     private static PspOutcome ParseIntent(JsonElement root) => new PspOutcome.Completed(PaymentIntent.Parse(root));
 
     /// <summary>
@@ -319,7 +331,7 @@ public sealed class PspClient
 
     private static string OutcomeName(PspOutcome outcome) => outcome switch
     {
-        PspOutcome.Completed or PspOutcome.RefundCompleted or PspOutcome.EventsListed => "completed",
+        PspOutcome.Completed or PspOutcome.RefundCompleted or PspOutcome.RefundsListed or PspOutcome.DisputesListed or PspOutcome.EventsListed => "completed",
         PspOutcome.Declined => "declined",
         PspOutcome.Refused => "refused",
         PspOutcome.Indeterminate i => i.Reason,

@@ -41,11 +41,17 @@ public abstract record PspOutcome
     /// <summary>Not sent, or refused before execution (circuit open, connection refused, 503, 429): safe to retry later.</summary>
     public sealed record Unavailable(string Reason) : PspOutcome;
 
+    /// <summary>200 with every refund of a PaymentIntent.</summary>
+    public sealed record RefundsListed(IReadOnlyList<PspRefund> Refunds) : PspOutcome;
+
+    /// <summary>200 with every dispute of a PaymentIntent.</summary>
+    public sealed record DisputesListed(IReadOnlyList<PspDispute> Disputes) : PspOutcome;
+
     /// <summary>200 with a page of the PSP's event log, newest first; each event detached from the answer's document.</summary>
     public sealed record EventsListed(IReadOnlyList<System.Text.Json.JsonElement> Events, bool HasMore) : PspOutcome;
 
     /// <summary>404 for a read: no such object.</summary>
     public sealed record NotFound : PspOutcome;
 
-    public bool IsDefinite => this is Completed or RefundCompleted or EventsListed or Declined or Refused;
+    public bool IsDefinite => this is Completed or RefundCompleted or RefundsListed or DisputesListed or EventsListed or Declined or Refused;
 }

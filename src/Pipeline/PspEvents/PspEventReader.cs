@@ -29,6 +29,8 @@ internal sealed class PspEventReader : BackgroundService
     // database connections a burst of lookups may take.
     private const int HandledAtOnce = 16;
 
+    private static readonly string[] Outcomes = ["applied", "duplicate", "stale", "unknown_object", "ignored"];
+
     private readonly PspClient _psp;
     private readonly PspWebhookHandler _handler;
     private readonly PspEventCursorStore _cursor;
@@ -53,6 +55,11 @@ internal sealed class PspEventReader : BackgroundService
         _options = options.Value;
         _logger = logger;
         _events = metrics.Counter("payments_psp_events_read_total", "PSP events read from the PSP's event log, by what the handler did (applied, duplicate, stale, unknown_object, ignored).", "outcome");
+        foreach (var outcome in Outcomes)
+        {
+            // Served from the start at 0, so a rate over them exists before the first event.
+            _events.WithLabels(outcome);
+        }
         metrics.Gauge("payments_psp_events_lag_seconds",
             "Seconds since a read of the PSP's event log last reached its end, on the database's clock (whichever instance read).",
             () => Volatile.Read(ref _lagSeconds));

@@ -29,6 +29,11 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
             return await HandleRefundAsync(eventId, type, objectId, data, source, cancellationToken).ConfigureAwait(false);
         }
 
+        if (type.StartsWith("charge.dispute.", StringComparison.Ordinal))
+        {
+            return await HandleDisputeAsync(eventId, type, objectId, data, source, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!type.StartsWith("payment_intent.", StringComparison.Ordinal))
         {
             return await RecordAsync(new(eventId, type, objectId, "ignored", null, source), cancellationToken).ConfigureAwait(false);
@@ -69,6 +74,13 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
         }
 
         var chargeId = await store.FindChargeOfRefundAsync(refundId, objectId, cancellationToken).ConfigureAwait(false);
+        if (chargeId is null && refundId is null
+            && data.TryGetProperty("payment_intent", out var pi) && pi.ValueKind == JsonValueKind.String)
+        {
+            // Not a refund of ours yet: maybe one made at the PSP directly, of our charge's PaymentIntent.
+            chargeId = (await store.FindChargeAsync(null, pi.GetString(), cancellationToken).ConfigureAwait(false))?.ChargeId;
+        }
+
         if (chargeId is null)
         {
             Log.UnknownPspObject(logger, eventId, type, objectId, source);
@@ -76,6 +88,20 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
         }
 
         return await ApplyAsync(new(eventId, type, objectId, "applied", chargeId, source), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A dispute event sends the charge of its PaymentIntent through the partition, which reads the PSP's disputes.</summary>
+    private async Task<string> HandleDisputeAsync(string eventId, string type, string? objectId, JsonElement data, string source, CancellationToken cancellationToken)
+    {
+        var paymentIntent = data.TryGetProperty("payment_intent", out var pi) && pi.ValueKind == JsonValueKind.String ? pi.GetString() : null;
+        var charge = paymentIntent is null ? null : await store.FindChargeAsync(null, paymentIntent, cancellationToken).ConfigureAwait(false);
+        if (charge is not { } found)
+        {
+            Log.UnknownPspObject(logger, eventId, type, objectId, source);
+            return await RecordAsync(new(eventId, type, objectId, "unknown_object", null, source), cancellationToken).ConfigureAwait(false);
+        }
+
+        return await ApplyAsync(new(eventId, type, objectId, "applied", found.ChargeId, source), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records the event with its charge's follow-up, then hands the charge over at once (the fast path).</summary>

@@ -57,10 +57,43 @@ public sealed class PspEventLogTests(ServiceFixture service) : IClassFixture<Ser
 
         Assert.True(canceled.IsSuccessStatusCode, await canceled.Content.ReadAsStringAsync());
         var charge = await service.WaitForChargeAsync(id, c => (string?)c["status"] == "voided", ContractBound);
+        Assert.Equal("requested", (string?)charge["cancellation_reason"]);
         Assert.Equal(0, (long)charge["amount_captured"]!);
         Assert.Equal(0, await service.LedgerCapturedAsync(id));
         await AssertOneEventPerChangeAsync(id, "charge.pending", "charge.authorized", "charge.voided");
         await AssertCameThroughTheEventLogAsync(paymentIntent);
+    }
+
+    [Fact]
+    public async Task Refund_made_at_the_PSP_becomes_a_refund_of_the_charge_with_origin_psp_and_counts_against_what_is_left()
+    {
+        using var created = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(8000));
+        var charge = await ServiceFixture.ReadObjectAsync(created);
+        var id = (string)charge["id"]!;
+        Assert.Equal("captured", (string?)charge["status"]);
+
+        using var refunded = await service.PspPostAsync("/v1/refunds", $"payment_intent={(string)charge["psp_reference"]!}&amount=1500");
+
+        Assert.True(refunded.IsSuccessStatusCode, await refunded.Content.ReadAsStringAsync());
+        var pspRefund = (string)(await ServiceFixture.ReadObjectAsync(refunded))["id"]!;
+        await service.WaitForChargeAsync(id, c => (long)c["amount_refunded"]! == 1500, ContractBound);
+        var refunds = (await ServiceFixture.ReadObjectAsync(await service.Merchant.GetAsync($"/v1/charges/{id}/refunds")))["data"]!.AsArray();
+        var recorded = Assert.Single(refunds)!;
+        Assert.Equal("psp", (string?)recorded["origin"]);
+        Assert.Equal("succeeded", (string?)recorded["status"]);
+        Assert.Equal(1500, (long)recorded["amount"]!);
+        Assert.Equal(pspRefund, (string?)recorded["psp_reference"]);
+        await AssertOneEventPerChangeAsync(id, "charge.pending", "charge.captured", "refund.succeeded");
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM ledger_journals WHERE reference = 'refund:' || $1", (string)recorded["id"]!));
+
+        // What is left to refund is what the PSP has not refunded: the rest, by default.
+        using var rest = await ServiceFixture.PostJsonAsync(service.Merchant, $"/v1/charges/{id}/refunds", ChargeBodies.NewKey(), "{}");
+        var ours = await ServiceFixture.ReadObjectAsync(rest);
+        Assert.Equal(6500, (long)ours["amount"]!);
+        Assert.Equal("api", (string?)ours["origin"]);
+        await service.WaitForChargeAsync(id, c => (long)c["amount_refunded"]! == 8000, ContractBound);
+        await service.AssertLedgerBalancedAsync();
     }
 
     [Fact]

@@ -33,6 +33,22 @@ public sealed class PostingRulesTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal([(LedgerAccounts.PspReceivable, -1000L), (LedgerAccounts.MerchantPayable("mch_x"), 1000L)], postings);
     }
 
+    [Fact]
+    public async Task Dispute_takes_the_amount_and_the_dispute_fee_from_the_merchant_as_the_PSP_takes_them_from_the_platform()
+    {
+        var postings = await PostingsAsync(PostingRules.Dispute, "mch_x", 4999, 1500);
+
+        Assert.Equal([(LedgerAccounts.PspReceivable, -6499L), (LedgerAccounts.MerchantPayable("mch_x"), 6499L)], postings);
+    }
+
+    [Fact]
+    public async Task Dispute_won_gives_back_the_amount_but_never_the_fee()
+    {
+        var postings = await PostingsAsync(PostingRules.DisputeWon, "mch_x", 4999, 0);
+
+        Assert.Equal([(LedgerAccounts.PspReceivable, 4999L), (LedgerAccounts.MerchantPayable("mch_x"), -4999L)], postings);
+    }
+
     [Theory]
     [InlineData(4999, 250, 10, 135)]
     [InlineData(10_000, 290, 30, 320)]

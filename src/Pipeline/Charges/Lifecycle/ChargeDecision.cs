@@ -7,8 +7,13 @@ internal abstract record ChargeDecision
     {
     }
 
-    /// <summary>Move to <paramref name="To"/> with these amounts and codes; the event and journal follow from them.</summary>
-    public sealed record Move(string To, string? PspReference, long Authorized, long Captured, string? FailureCode, string? FailureMessage, string Reason) : ChargeDecision;
+    /// <summary>
+    /// Move to <paramref name="To"/> with these amounts and codes; the event and journal follow from them.
+    /// <paramref name="CancellationReason"/> says why a charge was voided (<see cref="CancellationReasons"/>).
+    /// </summary>
+    public sealed record Move(
+        string To, string? PspReference, long Authorized, long Captured, string? FailureCode, string? FailureMessage, string Reason,
+        string? CancellationReason = null) : ChargeDecision;
 
     /// <summary>Still pending at the PSP: look again later, as <paramref name="PendingReason"/> says.</summary>
     public sealed record StayPending(string PendingReason) : ChargeDecision;

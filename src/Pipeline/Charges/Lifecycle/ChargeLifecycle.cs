@@ -58,7 +58,11 @@ internal static class ChargeLifecycle
         // A partial capture keeps what was authorized; an automatic one authorized what it received.
         ChargeStatus.Captured => new(to, intent.Id, Math.Max(row.AmountAuthorized, intent.AmountReceived), intent.AmountReceived, null, null, "PaymentIntent succeeded"),
         ChargeStatus.Authorized => new(to, intent.Id, intent.AmountCapturable, 0, null, null, "PaymentIntent requires capture"),
-        ChargeStatus.Voided => new(to, intent.Id, row.AmountAuthorized, 0, null, null, "PaymentIntent canceled"),
+        // Expired at the PSP, or canceled by a request: this API's void, or someone at the PSP directly.
+        ChargeStatus.Voided when intent.CancellationReason == PaymentIntent.Expired =>
+            new(to, intent.Id, row.AmountAuthorized, 0, null, null, "authorization expired at the PSP", CancellationReasons.Expired),
+        ChargeStatus.Voided => new(to, intent.Id, row.AmountAuthorized, 0, null, null,
+            $"PaymentIntent canceled ({intent.CancellationReason ?? "no reason given"})", CancellationReasons.Requested),
         _ when intent.Status == "canceled" => new(to, intent.Id, 0, 0, "canceled", "The PaymentIntent was canceled.", "PaymentIntent canceled"),
         _ => new(to, intent.Id, 0, 0, intent.FailureCode ?? "card_declined", intent.FailureMessage ?? "The card was declined.", "PaymentIntent declined"),
     };

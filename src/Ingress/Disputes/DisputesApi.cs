@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Payments.Ingress.Auth;
+using Payments.Ingress.Charges;
+using Payments.Ingress.Errors;
+using Payments.Pipeline.Disputes;
+
+namespace Payments.Ingress.Disputes;
+
+/// <summary>The merchant's disputes, read only: they are opened and decided at the PSP, and ours follow.</summary>
+internal static class DisputesApi
+{
+    public static IEndpointRouteBuilder MapDisputes(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/disputes").RequireMerchant();
+        group.MapGet("/", ListAsync).WithName("ListDisputes");
+        group.MapGet("/{id}", GetAsync).WithName("GetDispute");
+        return routes;
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetAsync(
+        string id, HttpContext context, DisputeStore disputes, CancellationToken cancellationToken)
+    {
+        var json = await disputes.FindJsonAsync(context.Merchant().Id, id, cancellationToken).ConfigureAwait(false);
+        return json is not null ? JsonResults.Object(json) : ApiProblems.NotFound("dispute");
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ListAsync(
+        HttpContext context, DisputeStore disputes, string? charge, string? status, string? starting_after, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (limit is < 1 or > 100)
+        {
+            errors["limit"] = ["Must be from 1 to 100."];
+        }
+
+        if (status is not null && !DisputeLifecycle.Statuses.Contains(status))
+        {
+            errors["status"] = [$"Must be one of {string.Join(", ", DisputeLifecycle.Statuses)}."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiProblems.InvalidRequest(errors);
+        }
+
+        var pageSize = limit ?? 10;
+        var page = await disputes.ListJsonAsync(context.Merchant().Id, charge, status, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        return JsonResults.List(page, pageSize);
+    }
+}

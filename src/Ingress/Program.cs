@@ -24,6 +24,7 @@ await using (embedded)
         // to stdout only, never through the logger.
         Console.WriteLine($"Merchant API: {app.Urls.First()}");
         Console.WriteLine($"Demo merchant key: {app.Services.GetRequiredService<MerchantSeeder>().DemoApiKey ?? "(disabled)"}");
+        Console.WriteLine($"Operator key: {builder.Configuration["Operator:ApiKey"] ?? "(none: set Operator__ApiKey)"}");
         if (embedded.SimulatorUrl is not null)
         {
             Console.WriteLine($"PSP simulator: {embedded.SimulatorUrl}");

@@ -67,6 +67,10 @@ internal static class ApiProblems
         Problem(StatusCodes.Status500InternalServerError, "outcome_unknown", "The service cannot tell whether the request was recorded.",
             "Retry with the same Idempotency-Key: that is safe, and answers the object if it was recorded.");
 
+    public static ProblemHttpResult Forbidden() =>
+        Problem(StatusCodes.Status403Forbidden, "forbidden", "This key is not allowed here.",
+            "The platform operator's routes take the operator key; merchant keys are for the merchant API.");
+
     public static ProblemHttpResult ChargeDisputed() =>
         Problem(StatusCodes.Status409Conflict, "charge_disputed", "The charge has an open dispute.",
             "A disputed charge cannot be refunded until its dispute closes; nothing was recorded or sent to the PSP.");

@@ -67,6 +67,12 @@ internal sealed class EmbeddedDefaults : IAsyncDisposable
             configuration[$"ConnectionStrings:{StorageServiceCollectionExtensions.ConnectionStringName}"] = _postgres.ConnectionString("payments");
         }
 
+        // The embedded run has an operator, so its API can be tried; the key is printed at start.
+        if (string.IsNullOrWhiteSpace(configuration["Operator:ApiKey"]))
+        {
+            configuration["Operator:ApiKey"] = "sk_operator_" + RandomNumberGenerator.GetHexString(40, lowercase: true);
+        }
+
         // Our own address must be known before the simulator starts, to give it our webhook URL.
         var url = ResolveUrl(configuration["Urls"] ?? DefaultUrl);
         builder.WebHost.UseUrls(url);

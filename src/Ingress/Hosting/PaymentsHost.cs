@@ -2,6 +2,7 @@ using Payments.Ingress.Charges;
 using Payments.Ingress.Disputes;
 using Payments.Ingress.Events;
 using Payments.Ingress.Health;
+using Payments.Ingress.Ledger;
 using Payments.Ingress.PspWebhooks;
 using Payments.Ingress.Refunds;
 using Payments.Ingress.WebhookEndpoints;
@@ -69,6 +70,7 @@ public static partial class PaymentsHost
         app.MapChargeOperations();
         app.MapRefunds();
         app.MapDisputes();
+        app.MapLedger();
         app.MapPspWebhooks();
         app.MapEvents();
         app.MapWebhookEndpoints();

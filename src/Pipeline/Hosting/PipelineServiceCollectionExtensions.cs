@@ -3,8 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Disputes;
+using Payments.Pipeline.Ledger;
 using Payments.Pipeline.Merchants;
 using Payments.Pipeline.Observability;
+using Payments.Pipeline.Operators;
 using Payments.Pipeline.Operations;
 using Payments.Pipeline.Outbox;
 using Payments.Pipeline.Partitioning;
@@ -36,6 +38,10 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<MerchantStore>();
         services.AddSingleton<MerchantSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<MerchantSeeder>());
+        services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section);
+        services.AddSingleton<OperatorKeyStore>();
+        services.AddHostedService(sp => sp.GetRequiredService<OperatorKeyStore>());
+        services.AddSingleton<LedgerStore>();
 
         services.AddOptions<PspOptions>().BindConfiguration(PspOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new PspClient(

@@ -29,6 +29,17 @@ public sealed class EmbeddedRunTests
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceFixture.MerchantKey);
             using var charge = await ServiceFixture.PostChargeAsync(client, ChargeBodies.NewKey(), ChargeBodies.Visa(100));
             Assert.Equal("captured", (string?)(await ServiceFixture.ReadObjectAsync(charge))["status"]);
+            // The banner prints an operator key made for this run, and it opens the operator's API.
+            var operatorLine = await Poll.UntilAsync(
+                () => Task.FromResult(service.Output.FirstOrDefault(l => l.StartsWith("Operator key: ", StringComparison.Ordinal))),
+                line => line is not null,
+                _ => "the banner to print the operator key");
+            using var operatorClient = new HttpClient { BaseAddress = new Uri(service.Url) };
+            operatorClient.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", operatorLine!["Operator key: ".Length..]);
+            using (var balances = await operatorClient.GetAsync("/v1/ledger/balances"))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, balances.StatusCode);
+            }
 
             if (signal == "KILL")
             {

@@ -22,6 +22,7 @@ public class ServiceFixture : IAsyncLifetime
     public const string MerchantKey = "sk_test_merchant_a_0123456789";
     public const string OtherMerchantKey = "sk_test_merchant_b_0123456789";
     public const string WebhookSecret = "whsec_tests_only";
+    public const string OperatorKey = "sk_operator_tests_only_0123456789";
 
     private WebApplication? _simulator;
     private WebApplication? _service;
@@ -106,6 +107,7 @@ public class ServiceFixture : IAsyncLifetime
             ["DemoMerchant:FeeFixed"] = "10",
             ["Merchants:0:Name"] = "Other merchant",
             ["Merchants:0:ApiKey"] = OtherMerchantKey,
+            ["Operator:ApiKey"] = OperatorKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in ServiceSettings)

@@ -11,12 +11,17 @@ namespace Payments.Ingress.Tests.Support;
 public sealed class ServiceProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output;
 
-    private ServiceProcess(Process process, string url)
+    private ServiceProcess(Process process, string url, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         _process = process;
+        _output = output;
         Url = url;
     }
+
+    /// <summary>What the process printed to stdout so far (the start banner).</summary>
+    public IReadOnlyCollection<string> Output => _output;
 
     public string Url { get; }
 
@@ -39,7 +44,14 @@ public sealed class ServiceProcess : IDisposable
         }
 
         var process = Process.Start(startInfo) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, _) => { };
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output.Enqueue(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -58,7 +70,7 @@ public sealed class ServiceProcess : IDisposable
                 using var ready = await probe.GetAsync("/readyz");
                 if (ready.StatusCode == HttpStatusCode.OK)
                 {
-                    return new ServiceProcess(process, url);
+                    return new ServiceProcess(process, url, output);
                 }
             }
             catch (HttpRequestException)

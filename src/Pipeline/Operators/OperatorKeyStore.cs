@@ -1,0 +1,61 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Payments.Pipeline.Merchants;
+
+namespace Payments.Pipeline.Operators;
+
+/// <summary>
+/// The operator's key, stored hashed at start (after migration: hosted services start in
+/// registration order) and checked against the stored hash, so every instance on the database
+/// agrees on it and none keeps the key itself.
+/// </summary>
+public sealed class OperatorKeyStore(NpgsqlDataSource dataSource, IOptions<OperatorOptions> options, TimeProvider clock) : IHostedService
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+
+    private const string Upsert = """
+        INSERT INTO operator_keys (id, api_key_hash) VALUES ('operator', $1)
+        ON CONFLICT (id) DO UPDATE SET api_key_hash = excluded.api_key_hash, created_at = now()
+        WHERE operator_keys.api_key_hash <> excluded.api_key_hash
+        """;
+
+    private const string SelectHash = "SELECT api_key_hash FROM operator_keys WHERE id = 'operator'";
+
+    private (byte[]? Hash, DateTimeOffset Expires) _cached;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.ApiKey is not { Length: > 0 } key)
+        {
+            return;
+        }
+
+        if (key.Length < 16)
+        {
+            throw new InvalidOperationException("Operator:ApiKey must be at least 16 characters.");
+        }
+
+        await using var command = dataSource.CreateCommand(Upsert);
+        command.Parameters.AddWithValue(ApiKeys.Hash(key));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Whether <paramref name="apiKey"/> is the operator's (compared in constant time).</summary>
+    public async Task<bool> IsOperatorKeyAsync(string apiKey, CancellationToken cancellationToken = default)
+    {
+        var stored = _cached.Expires > clock.GetUtcNow() ? _cached.Hash : await LoadAsync(cancellationToken).ConfigureAwait(false);
+        return stored is not null && CryptographicOperations.FixedTimeEquals(stored, ApiKeys.Hash(apiKey));
+    }
+
+    private async Task<byte[]?> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SelectHash);
+        var hash = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+        _cached = (hash, clock.GetUtcNow() + CacheFor);
+        return hash;
+    }
+}

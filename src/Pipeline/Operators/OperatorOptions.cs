@@ -1,0 +1,9 @@
+namespace Payments.Pipeline.Operators;
+
+/// <summary>The platform operator's key (<c>Operator__ApiKey</c>); unset, the operator's API accepts no one.</summary>
+public sealed class OperatorOptions
+{
+    public const string Section = "Operator";
+
+    public string? ApiKey { get; set; }
+}

@@ -9,6 +9,9 @@ internal static class LedgerAccounts
     /// <summary>Revenue: the platform's fees on captures.</summary>
     public const string PlatformFeeRevenue = "platform_fee_revenue";
 
+    /// <summary>Expense: the PSP's fees on captures, posted from its settlement report.</summary>
+    public const string PspFees = "psp_fees";
+
     private const string MerchantPayablePrefix = "merchant_payable:";
 
     /// <summary>Liability: what the platform owes one merchant.</summary>

@@ -9,7 +9,8 @@ namespace Payments.Pipeline.Ledger;
 /// +R (the platform keeps its fee). A dispute of D with the PSP's dispute fee G (0012_disputes.sql):
 /// <c>psp_receivable</c> −(D + G), the merchant's payable +(D + G); won, D comes back both ways and
 /// G never does. So for every merchant, payable = captured − refunded − fees − disputes lost −
-/// dispute fees.
+/// dispute fees. The PSP's fee P on a capture, from its settlement report (0014_psp_fees.sql):
+/// <c>psp_fees</c> +P, <c>psp_receivable</c> −P, so that <c>psp_receivable</c> is what the PSP holds.
 /// </summary>
 internal static class PostingRules
 {
@@ -18,6 +19,7 @@ internal static class PostingRules
     public const string Refund = "refund";
     public const string Dispute = "dispute";
     public const string DisputeWon = "dispute_won";
+    public const string PspFee = "psp_fee";
 
     /// <summary>
     /// The platform's fee on a capture of <paramref name="amount"/> minor units: basis points rounded

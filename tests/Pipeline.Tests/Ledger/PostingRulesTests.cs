@@ -49,6 +49,14 @@ public sealed class PostingRulesTests(TestDatabase database) : IClassFixture<Tes
         Assert.Equal([(LedgerAccounts.PspReceivable, 4999L), (LedgerAccounts.MerchantPayable("mch_x"), -4999L)], postings);
     }
 
+    [Fact]
+    public async Task PSP_fee_is_an_expense_taken_from_what_the_PSP_holds_for_the_platform()
+    {
+        var postings = await PostingsAsync(PostingRules.PspFee, "mch_x", 0, 175);
+
+        Assert.Equal([(LedgerAccounts.PspFees, 175L), (LedgerAccounts.PspReceivable, -175L)], postings);
+    }
+
     [Theory]
     [InlineData(4999, 250, 10, 135)]
     [InlineData(10_000, 290, 30, 320)]

@@ -49,6 +49,8 @@ internal static class SimulatorServiceCollectionExtensions
         services.AddSingleton<TruthBuilder>();
 
         services.AddSingleton<FeeCalculator>();
+        services.AddSingleton<BalanceTransactionMapper>();
+        services.AddSingleton<PlatformBalance>();
         services.AddSingleton<SettlementLedger>();
 
         services.AddSingleton<WebhookEndpointHolder>();

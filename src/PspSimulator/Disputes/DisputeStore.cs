@@ -67,11 +67,7 @@ internal sealed class DisputeStore(
             _disputes[dispute.Id] = dispute;
             intent.Dispute = dispute;
             intent.LastChangedAt = dispute.Created;
-            movements.RecordDispute(MovementKind.Dispute, intent.Id, dispute.Id, disputed, dispute.Currency, intent.Request.ChargeId);
-            if (_fee > 0)
-            {
-                movements.RecordDispute(MovementKind.DisputeFee, intent.Id, dispute.Id, _fee, dispute.Currency, intent.Request.ChargeId);
-            }
+            movements.RecordDisputeOpened(intent.Id, dispute.Id, disputed, _fee, dispute.Currency, intent.Request.ChargeId);
 
             Publish(EventTypes.ChargeDisputeCreated, dispute);
             Log.DisputeMoved(logger, dispute.Id, intent.Id, dispute.Status);
@@ -98,7 +94,7 @@ internal sealed class DisputeStore(
             intent.LastChangedAt = clock.UnixSeconds;
             if (to == DisputeStatus.Won)
             {
-                movements.RecordDispute(MovementKind.DisputeReversal, intent.Id, dispute.Id, dispute.Amount, dispute.Currency, intent.Request.ChargeId);
+                movements.RecordDisputeReversal(intent.Id, dispute.Id, dispute.Amount, dispute.Currency, intent.Request.ChargeId);
             }
 
             Publish(DisputeStatus.IsClosing(to) ? EventTypes.ChargeDisputeClosed : EventTypes.ChargeDisputeUpdated, dispute);

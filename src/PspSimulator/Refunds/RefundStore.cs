@@ -92,7 +92,15 @@ internal sealed class RefundStore(
             intent.AmountRefunded += amount;
             intent.AddRefund(refund.Id);
             intent.LastChangedAt = refund.Created;
-            movements.Record(MovementKind.Refund, intent.Id, refund.Id, amount, intent.Request.Currency, context.IdempotencyKey, intent.Request.ChargeId);
+            movements.Record(
+                MovementKind.Refund,
+                intent.Id,
+                refund.Id,
+                amount,
+                intent.Request.Currency,
+                context.IdempotencyKey,
+                intent.Request.ChargeId,
+                request.Metadata.GetValueOrDefault("refund_id"));
 
             if (_pendingMs > 0)
             {

@@ -1,23 +1,20 @@
 using System.Collections.Concurrent;
-using PspSimulator.Truth;
-
 namespace PspSimulator.Settlement;
 
 /// <summary>
-/// One settlement day: open while captures and refunds come in, then closed with its report. It keeps
-/// the movements themselves (already kept for the truth) and derives fees and balance transaction ids
-/// only when the day closes.
+/// One settlement day: open while balance transactions come in, then closed with its report, which is
+/// written once, so fetching it again gives the same bytes.
 /// <para>
-/// Every capture of a day lands here, so adding takes no lock: a writer announces itself, checks that
+/// Every balance transaction of a day lands here, so adding takes no lock: a writer announces itself, checks that
 /// the day is still open and enqueues; closing marks the day closed and then waits for the writers it
 /// may have raced with. A writer that sees the day closed goes to the next day instead. Both sides use
 /// full fences (interlocked operations), so either the writer sees the day closed or the closer sees the
-/// writer and waits for its movement: none is lost or reported twice.
+/// writer and waits for its line: none is lost or reported twice.
 /// </para>
 /// </summary>
 internal sealed class SettlementDay(DateOnly date)
 {
-    private readonly ConcurrentQueue<MoneyMovement> _movements = new();
+    private readonly ConcurrentQueue<BalanceTransaction> _lines = new();
     private readonly Lock _closeGate = new();
     private int _writers;
     private int _closed;
@@ -30,8 +27,8 @@ internal sealed class SettlementDay(DateOnly date)
 
     public string? Report => Volatile.Read(ref _report);
 
-    /// <summary>Adds a movement, or returns false when the day is already closed.</summary>
-    public bool TryAdd(MoneyMovement movement)
+    /// <summary>Adds a line, or returns false when the day is already closed.</summary>
+    public bool TryAdd(BalanceTransaction line)
     {
         Interlocked.Increment(ref _writers);
         try
@@ -41,7 +38,7 @@ internal sealed class SettlementDay(DateOnly date)
                 return false;
             }
 
-            _movements.Enqueue(movement);
+            _lines.Enqueue(line);
             return true;
         }
         finally
@@ -51,7 +48,7 @@ internal sealed class SettlementDay(DateOnly date)
     }
 
     /// <summary>Closes the day once; later calls return the same row count and <c>true</c>.</summary>
-    public (int Rows, bool AlreadyClosed) Close(Func<IReadOnlyCollection<MoneyMovement>, string> render)
+    public (int Rows, bool AlreadyClosed) Close(Func<IReadOnlyCollection<BalanceTransaction>, string> render)
     {
         lock (_closeGate)
         {
@@ -66,10 +63,10 @@ internal sealed class SettlementDay(DateOnly date)
                 spin.SpinOnce();
             }
 
-            var movements = _movements.ToArray();
-            _movements.Clear();
-            _reportRows = movements.Length;
-            Volatile.Write(ref _report, render(movements));
+            var lines = _lines.ToArray();
+            _lines.Clear();
+            _reportRows = lines.Length;
+            Volatile.Write(ref _report, render(lines));
             return (_reportRows, false);
         }
     }

@@ -7,13 +7,15 @@ using PspSimulator.Truth;
 namespace PspSimulator.Settlement;
 
 /// <summary>
-/// Captures and refunds by settlement day (UTC, simulator clock). A closed day is final: a capture or
-/// refund that arrives on a day already closed goes to the first open day after it, keeping its own
-/// <c>created_utc</c>, so no money movement is ever left out of every report.
+/// Balance transactions by settlement day (UTC, simulator clock), and the platform's balance they add up
+/// to. A closed day is final: a line carried out on a day already closed goes to the first open day
+/// after it, keeping its own <c>created_utc</c>, so no balance transaction is left out of every report
+/// and none is in two.
 /// </summary>
 internal sealed class SettlementLedger(
     SimulatorClock clock,
-    FeeCalculator fees,
+    BalanceTransactionMapper mapper,
+    PlatformBalance balance,
     IOptions<SettlementOptions> options,
     ILogger<SettlementLedger> logger)
 {
@@ -22,11 +24,20 @@ internal sealed class SettlementLedger(
     private readonly Lock _autoCloseGate = new();
     private DateOnly _autoClosedThrough = clock.Today.AddDays(-1);
 
-    /// <summary>Files a capture or refund under its settlement day.</summary>
+    /// <summary>
+    /// Adds a movement's balance transaction, if it is one, to the balance and files it under its
+    /// settlement day. Called under the PaymentIntent's lock, where the movement is carried out.
+    /// </summary>
     public void Record(MoneyMovement movement)
     {
-        var date = DateOnly.FromDateTime(movement.At.UtcDateTime);
-        while (!_days.GetOrAdd(date, static d => new SettlementDay(d)).TryAdd(movement))
+        if (mapper.From(movement) is not { } line)
+        {
+            return;
+        }
+
+        balance.Add(line.Currency, line.Net);
+        var date = DateOnly.FromDateTime(line.Created.UtcDateTime);
+        while (!_days.GetOrAdd(date, static d => new SettlementDay(d)).TryAdd(line))
         {
             date = date.AddDays(1);
         }
@@ -36,7 +47,7 @@ internal sealed class SettlementLedger(
     public (int Rows, bool AlreadyClosed) Close(DateOnly date)
     {
         var day = _days.GetOrAdd(date, static d => new SettlementDay(d));
-        var (rows, alreadyClosed) = day.Close(movements => SettlementCsv.Render(movements, date, _availableOnDays, fees));
+        var (rows, alreadyClosed) = day.Close(lines => SettlementCsv.Render(lines, date, _availableOnDays));
         if (!alreadyClosed)
         {
             Log.SettlementDayClosed(logger, date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), rows);

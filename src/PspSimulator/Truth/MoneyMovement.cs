@@ -1,6 +1,12 @@
 namespace PspSimulator.Truth;
 
-/// <summary>One money movement carried out, with the request key that caused it (none for a dispute's, which no request causes).</summary>
+/// <summary>
+/// One money movement carried out, with the request key that caused it (none for a dispute's, which no
+/// request causes). <see cref="DisputeFee"/> is set on a <c>dispute</c> movement only: the fee taken at
+/// the same moment (also its own <c>dispute_fee</c> movement in the truth), which the settlement report
+/// shows on the dispute's one line, as Stripe does. <see cref="RefundIdMetadata"/> is the
+/// <c>metadata[refund_id]</c> of a refund, null for a refund made at the PSP directly.
+/// </summary>
 internal sealed record MoneyMovement(
     long Sequence,
     MovementKind Kind,
@@ -11,4 +17,6 @@ internal sealed record MoneyMovement(
     string? IdempotencyKey,
     string? ChargeId,
     DateTimeOffset At,
-    string? Dispute = null);
+    string? Dispute = null,
+    long DisputeFee = 0,
+    string? RefundIdMetadata = null);

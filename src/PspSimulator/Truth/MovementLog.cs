@@ -6,9 +6,8 @@ namespace PspSimulator.Truth;
 
 /// <summary>
 /// The ground truth of money: every authorize, capture, refund and dispute movement carried out,
-/// appended where it is carried out (under the PaymentIntent's lock). Captures and refunds also go to
-/// settlement; dispute movements do not yet, because the report's <c>dispute</c> and
-/// <c>dispute_reversal</c> categories (and the columns they fill) are not implemented.
+/// appended where it is carried out (under the PaymentIntent's lock). Every movement is also handed to
+/// settlement, which decides which of them are balance transactions (<see cref="BalanceTransactionMapper"/>).
 /// </summary>
 internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlement)
 {
@@ -19,7 +18,15 @@ internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlem
 
     public IEnumerable<MoneyMovement> All => _movements;
 
-    public void Record(MovementKind kind, string paymentIntent, string? refund, long amount, string currency, string? idempotencyKey, string? chargeId) =>
+    public void Record(
+        MovementKind kind,
+        string paymentIntent,
+        string? refund,
+        long amount,
+        string currency,
+        string? idempotencyKey,
+        string? chargeId,
+        string? refundIdMetadata = null) =>
         Append(new MoneyMovement(
             Interlocked.Increment(ref _sequence),
             kind,
@@ -29,13 +36,29 @@ internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlem
             currency,
             idempotencyKey,
             chargeId,
-            clock.UtcNow));
+            clock.UtcNow,
+            RefundIdMetadata: refundIdMetadata));
 
-    /// <summary>Records a movement of a dispute; no request and so no idempotency key causes it.</summary>
-    public void RecordDispute(MovementKind kind, string paymentIntent, string dispute, long amount, string currency, string? chargeId) =>
+    /// <summary>
+    /// Records a dispute opening: the disputed amount (<c>dispute</c>, carrying the fee for settlement) and,
+    /// if above 0, the fee (<c>dispute_fee</c>), at the same moment. One call, so the report's one
+    /// <c>dispute</c> line and the truth's two movements can never disagree about the fee.
+    /// </summary>
+    public void RecordDisputeOpened(string paymentIntent, string dispute, long amount, long fee, string currency, string? chargeId)
+    {
+        var at = clock.UtcNow;
+        Append(new MoneyMovement(Interlocked.Increment(ref _sequence), MovementKind.Dispute, paymentIntent, null, amount, currency, null, chargeId, at, dispute, fee));
+        if (fee > 0)
+        {
+            Append(new MoneyMovement(Interlocked.Increment(ref _sequence), MovementKind.DisputeFee, paymentIntent, null, fee, currency, null, chargeId, at, dispute));
+        }
+    }
+
+    /// <summary>Records the disputed amount given back when a dispute closes won.</summary>
+    public void RecordDisputeReversal(string paymentIntent, string dispute, long amount, string currency, string? chargeId) =>
         Append(new MoneyMovement(
             Interlocked.Increment(ref _sequence),
-            kind,
+            MovementKind.DisputeReversal,
             paymentIntent,
             null,
             amount,
@@ -48,10 +71,7 @@ internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlem
     private void Append(MoneyMovement movement)
     {
         _movements.Enqueue(movement);
-        if (movement.Kind is MovementKind.Capture or MovementKind.Refund)
-        {
-            settlement.Record(movement);
-        }
+        settlement.Record(movement);
     }
 
     /// <summary>Forgets movements older than the cutoff; they are appended in about time order.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PspSimulator.PaymentIntents;
 using PspSimulator.Refunds;
+using PspSimulator.Settlement;
 
 namespace PspSimulator.Truth;
 
@@ -8,7 +9,7 @@ namespace PspSimulator.Truth;
 /// Assembles the ground truth, whole or for one charge id, from the stores (each intent read under its
 /// lock, after letting an expired authorization expire, as every API read does).
 /// </summary>
-internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refunds, MovementLog movements, SearchIndex search)
+internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refunds, MovementLog movements, SearchIndex search, PlatformBalance balance)
 {
     public TruthDto Build(string? chargeId)
     {
@@ -115,7 +116,7 @@ internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refun
             total.Add(movement.Kind, movement.Amount);
         }
 
-        return new TruthDto(paymentIntents, refundRows, movementRows, byKey, byChargeId, totals, disputes);
+        return new TruthDto(paymentIntents, refundRows, movementRows, byKey, byChargeId, totals, disputes, balance.Snapshot());
     }
 
     private static MovementCountsDto Counts(SortedDictionary<string, MovementCountsDto> counts, string key)

@@ -9,7 +9,7 @@ namespace PspSimulator.Tests.Settlement;
 public sealed class SettlementReportTests(SimulatorFixture simulator) : IClassFixture<SimulatorFixture>
 {
     private const string Header =
-        "balance_transaction_id,created_utc,available_on_utc,reporting_category,payment_intent_id,refund_id,gross,fee,net,currency,charge_id_metadata";
+        "balance_transaction_id,created_utc,available_on_utc,reporting_category,payment_intent_id,refund_id,gross,fee,net,currency,charge_id_metadata,dispute_id,payout_id,payout_id_metadata,refund_id_metadata";
 
     private readonly SimulatorApi _api = simulator.Api;
 
@@ -53,7 +53,7 @@ public sealed class SettlementReportTests(SimulatorFixture simulator) : IClassFi
             var fee = isCapture ? (amount * 290 + 5000) / 10000 + 30 : 0;
             var at = DateTimeOffset.Parse(movement["at"]!.GetValue<string>(), CultureInfo.InvariantCulture);
 
-            Assert.Equal(11, row.Length);
+            Assert.Equal(15, row.Length);
             Assert.StartsWith("txn_", row[0], StringComparison.Ordinal);
             Assert.Equal(at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), row[1]);
             Assert.Equal(availableOn, row[2]);

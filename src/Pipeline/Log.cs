@@ -60,4 +60,10 @@ internal static partial class Log
 
     [LoggerMessage(1602, LogLevel.Warning, "Reading the PSP's event log stopped ({Reason}); the cursor stays where it was and the next read starts there again")]
     public static partial void PspEventReadStopped(ILogger logger, string reason, Exception? exception);
+
+    [LoggerMessage(1700, LogLevel.Information, "Reconciled {Date:yyyy-MM-dd}: {Lines} lines ({Earlier} reconciled before), {Matched} matched, {Healed} healed, {Discrepancies} discrepancies, {FeeJournals} PSP fee journals posted")]
+    public static partial void Reconciled(ILogger logger, DateOnly date, int lines, int earlier, int matched, int healed, int discrepancies, long feeJournals);
+
+    [LoggerMessage(1701, LogLevel.Warning, "Reconciliation of {Date:yyyy-MM-dd} failed and changed nothing: {Reason}")]
+    public static partial void ReconciliationFailed(ILogger logger, DateOnly date, string reason);
 }

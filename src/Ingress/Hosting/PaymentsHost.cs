@@ -4,6 +4,7 @@ using Payments.Ingress.Events;
 using Payments.Ingress.Health;
 using Payments.Ingress.Ledger;
 using Payments.Ingress.PspWebhooks;
+using Payments.Ingress.Reconciliation;
 using Payments.Ingress.Refunds;
 using Payments.Ingress.WebhookEndpoints;
 using Payments.Pipeline.Hosting;
@@ -71,6 +72,7 @@ public static partial class PaymentsHost
         app.MapRefunds();
         app.MapDisputes();
         app.MapLedger();
+        app.MapReconciliation();
         app.MapPspWebhooks();
         app.MapEvents();
         app.MapWebhookEndpoints();

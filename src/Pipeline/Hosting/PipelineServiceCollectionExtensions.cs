@@ -13,6 +13,7 @@ using Payments.Pipeline.Partitioning;
 using Payments.Pipeline.Psp;
 using Payments.Pipeline.PspEvents;
 using Payments.Pipeline.PspWebhooks;
+using Payments.Pipeline.Reconciliation;
 using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Hosting;
@@ -42,6 +43,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<OperatorKeyStore>();
         services.AddHostedService(sp => sp.GetRequiredService<OperatorKeyStore>());
         services.AddSingleton<LedgerStore>();
+        services.AddSingleton<ReconciliationStore>();
+        services.AddSingleton<Reconciler>();
 
         services.AddOptions<PspOptions>().BindConfiguration(PspOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new PspClient(

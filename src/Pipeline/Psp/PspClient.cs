@@ -146,6 +146,11 @@ public sealed class PspClient
             root => new PspOutcome.DisputesListed([.. root.GetProperty("data").EnumerateArray().Select(PspDispute.Parse)]),
             cancellationToken);
 
+    /// <summary>One settlement day's report as the PSP serves it (CSV); <see cref="PspOutcome.NotFound"/> before the day is closed.</summary>
+    public Task<PspOutcome> GetSettlementReportAsync(DateOnly date, CancellationToken cancellationToken = default) =>
+        SendAsync("settlement_report", HttpMethod.Get, $"v1/settlement_reports/{date:yyyy-MM-dd}", null, null,
+            root => throw new InvalidOperationException("The settlement report is text."), cancellationToken, raw: true);
+
     private static PspOutcome ParseIntent(JsonElement root) => new PspOutcome.Completed(PaymentIntent.Parse(root));
 
     /// <summary>
@@ -156,7 +161,7 @@ public sealed class PspClient
     /// </summary>
     private async Task<PspOutcome> SendAsync(
         string operation, HttpMethod method, string path, List<KeyValuePair<string, string>>? form, string? idempotencyKey,
-        Func<JsonElement, PspOutcome> parse, CancellationToken cancellationToken)
+        Func<JsonElement, PspOutcome> parse, CancellationToken cancellationToken, bool raw = false)
     {
         var started = Stopwatch.GetTimestamp();
         var call = new CallHistory();
@@ -184,7 +189,9 @@ public sealed class PspClient
                 cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             var replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Contains("true", StringComparer.OrdinalIgnoreCase);
-            outcome = Classify(response.StatusCode, body, parse, new AnswerContext(operation == "retrieve", replayed, call.EarlierMayHaveRun));
+            outcome = raw && response.StatusCode == HttpStatusCode.OK
+                ? new PspOutcome.TextRead(body)
+                : Classify(response.StatusCode, body, parse, new AnswerContext(operation is "retrieve" or "settlement_report", replayed, call.EarlierMayHaveRun));
         }
         catch (BrokenCircuitException)
         {
@@ -331,7 +338,7 @@ public sealed class PspClient
 
     private static string OutcomeName(PspOutcome outcome) => outcome switch
     {
-        PspOutcome.Completed or PspOutcome.RefundCompleted or PspOutcome.RefundsListed or PspOutcome.DisputesListed or PspOutcome.EventsListed => "completed",
+        PspOutcome.Completed or PspOutcome.RefundCompleted or PspOutcome.RefundsListed or PspOutcome.DisputesListed or PspOutcome.EventsListed or PspOutcome.TextRead => "completed",
         PspOutcome.Declined => "declined",
         PspOutcome.Refused => "refused",
         PspOutcome.Indeterminate i => i.Reason,

@@ -50,8 +50,11 @@ public abstract record PspOutcome
     /// <summary>200 with a page of the PSP's event log, newest first; each event detached from the answer's document.</summary>
     public sealed record EventsListed(IReadOnlyList<System.Text.Json.JsonElement> Events, bool HasMore) : PspOutcome;
 
+    /// <summary>200 with a document that is not JSON (the settlement report's CSV).</summary>
+    public sealed record TextRead(string Text) : PspOutcome;
+
     /// <summary>404 for a read: no such object.</summary>
     public sealed record NotFound : PspOutcome;
 
-    public bool IsDefinite => this is Completed or RefundCompleted or RefundsListed or DisputesListed or EventsListed or Declined or Refused;
+    public bool IsDefinite => this is Completed or RefundCompleted or RefundsListed or DisputesListed or EventsListed or TextRead or Declined or Refused;
 }

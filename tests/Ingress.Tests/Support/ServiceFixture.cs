@@ -37,6 +37,9 @@ public class ServiceFixture : IAsyncLifetime
 
     public string ServiceUrl { get; private set; } = "";
 
+    /// <summary>The running service's services, for a test that drives a component directly.</summary>
+    public IServiceProvider Services => _service?.Services ?? throw new InvalidOperationException("The service is not running.");
+
     public string SimulatorUrl { get; private set; } = "";
 
     /// <summary>Settings a test class changes (e.g. a shorter PSP timeout).</summary>

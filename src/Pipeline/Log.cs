@@ -66,4 +66,7 @@ internal static partial class Log
 
     [LoggerMessage(1701, LogLevel.Warning, "Reconciliation of {Date:yyyy-MM-dd} failed and changed nothing: {Reason}")]
     public static partial void ReconciliationFailed(ILogger logger, DateOnly date, string reason);
+
+    [LoggerMessage(1702, LogLevel.Warning, "Looking for settlement days to reconcile failed; looking again at the next interval")]
+    public static partial void ReconciliationLookFailed(ILogger logger, Exception exception);
 }

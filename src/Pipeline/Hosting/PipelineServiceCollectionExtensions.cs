@@ -45,6 +45,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<Reconciler>();
+        services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<ReconciliationWorker>();
 
         services.AddOptions<PspOptions>().BindConfiguration(PspOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new PspClient(

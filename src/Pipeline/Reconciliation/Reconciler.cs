@@ -52,6 +52,32 @@ internal sealed class Reconciler(PspClient psp, ReconciliationStore store, ILogg
         return start;
     }
 
+    /// <summary>Runs the date if the PSP has closed it (its report exists) and no run of it completed; false otherwise.</summary>
+    public async Task<bool> RunIfClosedAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        if (await psp.GetSettlementReportAsync(date, cancellationToken).ConfigureAwait(false) is not PspOutcome.TextRead report)
+        {
+            return false;
+        }
+
+        if (await store.StartAsync(date, null, null, cancellationToken).ConfigureAwait(false) is not RunStart.Started { RunId: var runId })
+        {
+            return false;
+        }
+
+        try
+        {
+            await ReconcileAsync(runId, date, report.Text, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await store.FailAsync(runId, "the run stopped: " + e.GetType().Name, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        return true;
+    }
+
     /// <summary>Reconciles a report already fetched (the run <paramref name="runId"/> is running).</summary>
     internal async Task ReconcileAsync(string runId, DateOnly date, string csv, CancellationToken cancellationToken)
     {

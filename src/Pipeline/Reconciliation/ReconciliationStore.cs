@@ -12,6 +12,20 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         RETURNING id
         """;
 
+    // Days after the last completed run up to today, by the database's date; never before our first
+    // charge (no day before it can hold a movement of ours) nor beyond the look-back.
+    private const string SelectDatesToReconcile = """
+        SELECT d::date
+        FROM generate_series(
+                 greatest((SELECT max(date) + 1 FROM reconciliation_runs WHERE status = 'completed'),
+                          (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM charges),
+                          (now() AT TIME ZONE 'UTC')::date - $1),
+                 (now() AT TIME ZONE 'UTC')::date,
+                 interval '1 day') AS d
+        WHERE NOT EXISTS (SELECT 1 FROM reconciliation_runs WHERE date = d::date AND status = 'completed')
+        ORDER BY d
+        """;
+
     private const string SelectRunByKey = "SELECT id, request_hash FROM reconciliation_runs WHERE idempotency_key = $1";
 
     private const string SelectRecorded = """
@@ -153,6 +167,21 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         }
 
         return new RunStart.Busy();
+    }
+
+    /// <summary>The days to look at: after the last completed run, within the look-back, up to today.</summary>
+    public async Task<IReadOnlyList<DateOnly>> DatesToReconcileAsync(int lookBackDays, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(SelectDatesToReconcile);
+        command.Parameters.AddWithValue(lookBackDays);
+        var dates = new List<DateOnly>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            dates.Add(reader.GetFieldValue<DateOnly>(0));
+        }
+
+        return dates;
     }
 
     /// <summary>What we recorded for the lines' objects: charges by PaymentIntent, refunds and disputes by the PSP's id.</summary>

@@ -10,6 +10,8 @@ public sealed class DeafServiceFixture : ServiceFixture
     protected override IReadOnlyDictionary<string, string?> ServiceSettings => new Dictionary<string, string?>
     {
         ["PspEvents:Enabled"] = "false",
+        // Runs are asked for by the test: the worker must not take the day first.
+        ["Reconciliation:Enabled"] = "false",
     };
 }
 

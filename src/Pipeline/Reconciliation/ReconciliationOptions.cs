@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Payments.Pipeline.Reconciliation;
+
+/// <summary>The reconciler's own schedule.</summary>
+internal sealed class ReconciliationOptions
+{
+    public const string Section = "Reconciliation";
+
+    /// <summary>Looks for closed settlement days not yet reconciled. Off, days are reconciled only on request.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often it looks; a day is reconciled within this of the PSP closing it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many days back it looks before the first completed run (and at most per look).</summary>
+    [Range(1, 366)]
+    public int LookBackDays { get; set; } = 31;
+}

@@ -22,6 +22,7 @@ internal static class ReconciliationApi
         group.MapGet("/runs/{id}", GetRunAsync).WithName("GetReconciliationRun");
         group.MapGet("/discrepancies", ListDiscrepanciesAsync).WithName("ListDiscrepancies");
         group.MapGet("/discrepancies/{id}", GetDiscrepancyAsync).WithName("GetDiscrepancy");
+        group.MapPost("/discrepancies/{id}/resolve", ResolveAsync).WithName("ResolveDiscrepancy");
         return routes;
     }
 
@@ -68,6 +69,53 @@ internal static class ReconciliationApi
             default:
                 return ApiProblems.Problem(StatusCodes.Status409Conflict, "run_in_progress", "This date is being reconciled now.",
                     "Another run of the date is running (here or on another instance); nothing was started. Ask again when it is done.");
+        }
+    }
+
+    /// <summary>An operator's note closes an open discrepancy; no money moves.</summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> ResolveAsync(
+        string id, HttpContext context, ReconciliationStore store, CancellationToken cancellationToken)
+    {
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        if (key.Length == 0)
+        {
+            return ApiProblems.IdempotencyKeyMissing();
+        }
+
+        if (key.Length > 255 || key.Any(char.IsControl))
+        {
+            return ApiProblems.IdempotencyKeyInvalid();
+        }
+
+        string? resolution;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            resolution = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("resolution", out var value)
+                && value.ValueKind == JsonValueKind.String ? value.GetString()?.Trim() : null;
+        }
+        catch (JsonException e)
+        {
+            return ApiProblems.MalformedJson(e.Message);
+        }
+
+        if (string.IsNullOrEmpty(resolution) || resolution.Length > 2000 || resolution.Contains('\0', StringComparison.Ordinal))
+        {
+            return ApiProblems.InvalidRequest(new Dictionary<string, string[]> { ["resolution"] = ["Required: the operator's note, 1 to 2000 characters."] });
+        }
+
+        switch (await store.ResolveAsync(id, resolution, key, cancellationToken).ConfigureAwait(false))
+        {
+            case null:
+                return ApiProblems.NotFound("discrepancy");
+            case ("resolved", var json):
+                return JsonResults.Object(json);
+            case ("replayed", var json):
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                return JsonResults.Object(json);
+            default:
+                return ApiProblems.Problem(StatusCodes.Status409Conflict, "discrepancy_not_open", "Only an open discrepancy can be resolved.",
+                    "It was healed by the service or resolved already; nothing changed.");
         }
     }
 

@@ -44,6 +44,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OperatorKeyStore>());
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<ReconciliationStore>();
+        services.AddSingleton<ReconciliationMetrics>();
         services.AddSingleton<Reconciler>();
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<ReconciliationWorker>();

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Payments.Pipeline.Psp;
 
 namespace Payments.Pipeline.Reconciliation;
@@ -11,7 +13,7 @@ namespace Payments.Pipeline.Reconciliation;
 /// compared with the ledger's. A date run again writes nothing twice (each line, journal and
 /// discrepancy has a unique key); two runs of one date never run at once (one running run per date).
 /// </summary>
-internal sealed class Reconciler(PspClient psp, ReconciliationStore store, ILogger<Reconciler> logger)
+internal sealed class Reconciler(PspClient psp, ReconciliationStore store, IOptions<ReconciliationOptions> options, ReconciliationMetrics metrics, ILogger<Reconciler> logger)
 {
     // A heal is the charge's partition reading the PSP; the balance is compared once they are applied.
     private static readonly TimeSpan HealWait = TimeSpan.FromSeconds(30);
@@ -81,6 +83,7 @@ internal sealed class Reconciler(PspClient psp, ReconciliationStore store, ILogg
     /// <summary>Reconciles a report already fetched (the run <paramref name="runId"/> is running).</summary>
     internal async Task ReconcileAsync(string runId, DateOnly date, string csv, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var parsed = SettlementReport.Parse(csv);
         if (parsed is ParsedReport.Refused refused)
         {
@@ -124,6 +127,7 @@ internal sealed class Reconciler(PspClient psp, ReconciliationStore store, ILogg
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
         }
 
+        var missing = await store.RecordMissingAtPspAsync(runId, options.Value.LateWindow, cancellationToken).ConfigureAwait(false);
         var (pspBalance, ledgerBalance) = await store.BalancesAsync(date, cancellationToken).ConfigureAwait(false);
         var mismatches = 0;
         foreach (var currency in pspBalance.Keys.Union(ledgerBalance.Keys).Order(StringComparer.Ordinal))
@@ -139,8 +143,9 @@ internal sealed class Reconciler(PspClient psp, ReconciliationStore store, ILogg
             Lines: lines.Count,
             Matched: decided.Count(d => d.Outcome is LineOutcome.Matched),
             Healed: decided.Count(d => d.Outcome is LineOutcome.Heal),
-            Discrepancies: decided.Count(d => d.Outcome is LineOutcome.Discrepancy) + mismatches);
+            Discrepancies: decided.Count(d => d.Outcome is LineOutcome.Discrepancy) + mismatches + missing);
         await store.CompleteAsync(runId, counts, BalanceJson(pspBalance), BalanceJson(ledgerBalance), cancellationToken).ConfigureAwait(false);
+        metrics.Completed(date, Stopwatch.GetElapsedTime(started), pspBalance, ledgerBalance);
         Log.Reconciled(logger, date, counts.Lines, lines.Count - decided.Count, counts.Matched, counts.Healed, counts.Discrepancies, posted);
     }
 

@@ -14,6 +14,10 @@ internal sealed class ReconciliationOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long after we recorded a capture a report may still name it; later, it is <c>missing_at_psp</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan LateWindow { get; set; } = TimeSpan.FromDays(2);
+
     /// <summary>How many days back it looks before the first completed run (and at most per look).</summary>
     [Range(1, 366)]
     public int LookBackDays { get; set; } = 31;

@@ -128,6 +128,35 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         LIMIT $2
         """;
 
+    // Only an open one, or a replay of the request that resolved it.
+    private const string Resolve = """
+        WITH resolved AS (
+            UPDATE discrepancies
+            SET status = 'resolved', resolution = $2, resolve_key = $3, resolved_at = now()
+            WHERE id = $1 AND status = 'open'
+            RETURNING *
+        )
+        SELECT 'resolved', discrepancy_json(r)::text FROM resolved AS r
+        UNION ALL
+        SELECT CASE WHEN d.resolve_key = $3 AND d.resolution = $2 THEN 'replayed' ELSE 'not_open' END, discrepancy_json(d)::text
+        FROM discrepancies AS d
+        WHERE d.id = $1 AND NOT EXISTS (SELECT 1 FROM resolved)
+        """;
+
+    // Captures we recorded longer ago than the late window that no report line has named.
+    private const string RecordMissingAtPsp = """
+        INSERT INTO discrepancies (id, kind, status, run_id, charge_id, psp_reference, expected_amount, expected_currency, detail, subject)
+        SELECT 'dc_' || replace(gen_random_uuid()::text, '-', ''), 'missing_at_psp', 'open', $1, c.id, c.psp_reference, c.amount_captured, c.currency,
+               'we recorded a capture of ' || c.amount_captured || ' at ' || api_time(j.created_at) || ' that no settlement report has named',
+               'missing:' || c.id
+        FROM ledger_journals AS j
+        JOIN charges AS c ON c.id = j.charge_id
+        WHERE j.reference = 'capture:' || c.id
+          AND j.created_at < now() - $2::interval
+          AND NOT EXISTS (SELECT 1 FROM settlement_lines AS s WHERE s.category = 'charge' AND s.payment_intent_id = c.psp_reference)
+        ON CONFLICT ON CONSTRAINT discrepancies_once DO NOTHING
+        """;
+
     private const string SelectDiscrepancyJson = "SELECT discrepancy_json(d)::text FROM discrepancies AS d WHERE id = $1";
 
     private const string SelectDiscrepanciesPage = """
@@ -280,6 +309,26 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return posted;
+    }
+
+    /// <summary>Marks an open discrepancy resolved with the operator's note; null when there is no such discrepancy.</summary>
+    public async Task<(string Outcome, string Json)?> ResolveAsync(string id, string resolution, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(Resolve);
+        command.Parameters.AddWithValue(id);
+        command.Parameters.AddWithValue(resolution);
+        command.Parameters.AddWithValue(idempotencyKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>Records, once each, captures older than <paramref name="lateWindow"/> that no report has named; answers how many are new.</summary>
+    public async Task<int> RecordMissingAtPspAsync(string runId, TimeSpan lateWindow, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RecordMissingAtPsp);
+        command.Parameters.AddWithValue(runId);
+        command.Parameters.AddWithValue(lateWindow);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>How many of the healed charges still wait for their follow-up.</summary>

@@ -10,7 +10,8 @@ namespace Payments.Pipeline.Reconciliation;
 /// one whose report exists. A day not closed yet (the PSP's 404) starts no run. Several instances
 /// may look at once: one run per date runs at a time, and the others find it busy or done.
 /// </summary>
-internal sealed class ReconciliationWorker(Reconciler reconciler, ReconciliationStore store, IOptions<ReconciliationOptions> options, ILogger<ReconciliationWorker> logger)
+internal sealed class ReconciliationWorker(
+    Reconciler reconciler, ReconciliationStore store, ReconciliationMetrics metrics, IOptions<ReconciliationOptions> options, ILogger<ReconciliationWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -30,6 +31,8 @@ internal sealed class ReconciliationWorker(Reconciler reconciler, Reconciliation
                 {
                     await reconciler.RunIfClosedAsync(date, stoppingToken).ConfigureAwait(false);
                 }
+
+                await metrics.RefreshAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -100,7 +100,7 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         JOIN ledger_journals AS j ON j.id = e.journal_id
         WHERE e.account_id = 'psp_receivable'
           AND (CASE WHEN j.reference LIKE 'psp_fee:%'
-                    THEN EXISTS (SELECT 1 FROM settlement_lines AS s WHERE 'psp_fee:' || s.balance_transaction_id = j.reference AND s.date <= $1)
+                    THEN EXISTS (SELECT 1 FROM settlement_lines AS s WHERE s.balance_transaction_id = substr(j.reference, 9) AND s.date <= $1)
                     ELSE j.created_at < ($1 + 1)::timestamp AT TIME ZONE 'UTC'
                          OR j.charge_id IN (SELECT d.charge_id FROM discrepancies AS d JOIN reconciliation_runs AS r ON r.id = d.run_id
                                             WHERE d.status = 'healed' AND r.date <= $1) END)

@@ -55,9 +55,19 @@ public sealed class ReconciliationRunTests(ManualReconcilerFixture service) : IC
             Assert.True(won.IsSuccessStatusCode);
         }
 
+        var lost = await CaptureAsync(6000);
+        using (var opened = await service.Simulator.PostAsJsonAsync("/_sim/disputes", new { payment_intent = lost.PaymentIntent }))
+        {
+            var dispute = await ServiceFixture.ReadObjectAsync(opened);
+            await service.WaitForChargeAsync(lost.Id, c => c["dispute"] is not null, Bound);
+            using var closedLost = await service.Simulator.PostAsJsonAsync($"/_sim/disputes/{dispute["id"]}/close", new { status = "lost" });
+            Assert.True(closedLost.IsSuccessStatusCode);
+        }
+
         await Poll.UntilAsync(
-            async () => await service.Database.ScalarAsync<long>("SELECT count(*) FROM disputes WHERE charge_id = $1 AND status = 'won'", disputed.Id) == 1,
-            "the dispute won to reach our records", Bound);
+            async () => await service.Database.ScalarAsync<long>(
+                "SELECT count(*) FROM disputes WHERE (charge_id = $1 AND status = 'won') OR (charge_id = $2 AND status = 'lost')", disputed.Id, lost.Id) == 2,
+            "the disputes won and lost to reach our records", Bound);
         var date = await CloseTodayAsync();
         var report = await service.Simulator.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/v1/settlement_reports/{date}") { Headers = { Authorization = new("Bearer", "sk_test_sim") } });
         var chargeLinesWithFee = (await report.Content.ReadAsStringAsync()).Split('\n').Count(l => l.Split(',') is { Length: > 7 } f && f[3] == "charge" && f[7] != "0");
@@ -67,7 +77,7 @@ public sealed class ReconciliationRunTests(ManualReconcilerFixture service) : IC
         Assert.Equal("completed", (string?)run["status"]);
         Assert.Equal(0, (int)run["discrepancies"]!);
         Assert.Equal((int)run["lines"]!, (int)run["matched"]!);
-        Assert.True((int)run["lines"]! >= 7, run.ToJsonString());
+        Assert.True((int)run["lines"]! >= 9, run.ToJsonString());
         Assert.Equal(chargeLinesWithFee, await service.Database.ScalarAsync<long>("SELECT count(*) FROM ledger_journals WHERE reference LIKE 'psp_fee:%'"));
         Assert.Equal(run["psp_balance"]!.ToJsonString(), run["ledger_psp_balance"]!.ToJsonString());
         var truth = await service.TruthAsync();

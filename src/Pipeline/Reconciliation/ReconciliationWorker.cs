@@ -23,6 +23,16 @@ internal sealed class ReconciliationWorker(
         }
 
         using var timer = new PeriodicTimer(settings.Interval);
+        try
+        {
+            // The gauges show the last run from the start, not only after the first interval.
+            await metrics.RefreshAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            Log.ReconciliationLookFailed(logger, e);
+        }
+
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             try

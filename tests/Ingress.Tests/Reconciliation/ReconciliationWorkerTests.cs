@@ -38,5 +38,10 @@ public sealed class ReconciliationWorkerTests(EagerReconcilerFixture service) : 
         Assert.Equal(1L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM reconciliation_runs"));
         Assert.Equal(0L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM discrepancies"));
         Assert.True(await service.Database.ScalarAsync<long>("SELECT count(*) FROM settlement_lines WHERE date = $1 AND outcome = 'matched'", date) >= 1);
+        using var client = new HttpClient { BaseAddress = new Uri(service.ServiceUrl) };
+        var metrics = await client.GetStringAsync("/metrics");
+        Assert.Contains("payments_reconciliation_balance_difference_largest 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("payments_reconciliation_balance_difference{currency=\"USD\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("payments_reconciliation_last_day_age_seconds NaN", metrics, StringComparison.Ordinal);
     }
 }

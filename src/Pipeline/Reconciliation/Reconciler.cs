@@ -29,7 +29,7 @@ internal sealed class Reconciler(PspClient psp, ReconciliationStore store, IOpti
             return start;
         }
 
-        try
+        await FailIfStoppedAsync(runId, async () =>
         {
             var report = await psp.GetSettlementReportAsync(date, cancellationToken).ConfigureAwait(false);
             switch (report)
@@ -44,12 +44,7 @@ internal sealed class Reconciler(PspClient psp, ReconciliationStore store, IOpti
                     await store.FailAsync(runId, $"the PSP's report could not be read ({report})", cancellationToken).ConfigureAwait(false);
                     break;
             }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            await store.FailAsync(runId, "the run stopped: " + e.GetType().Name, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
+        }).ConfigureAwait(false);
 
         return start;
     }
@@ -67,17 +62,25 @@ internal sealed class Reconciler(PspClient psp, ReconciliationStore store, IOpti
             return false;
         }
 
+        await FailIfStoppedAsync(runId, () => ReconcileAsync(runId, date, report.Text, cancellationToken)).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// A run that stops on an error or a shutdown ends failed at once, so its date is free for the
+    /// next run; a run whose process died is failed by the next start after a while (ReconciliationStore).
+    /// </summary>
+    private async Task FailIfStoppedAsync(string runId, Func<Task> run)
+    {
         try
         {
-            await ReconcileAsync(runId, date, report.Text, cancellationToken).ConfigureAwait(false);
+            await run().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             await store.FailAsync(runId, "the run stopped: " + e.GetType().Name, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
-
-        return true;
     }
 
     /// <summary>Reconciles a report already fetched (the run <paramref name="runId"/> is running).</summary>

@@ -6,11 +6,22 @@ namespace Payments.Pipeline.Reconciliation;
 /// <summary>The SQL of reconciliation runs, report lines and discrepancies. The rules live in <see cref="LineMatcher"/>.</summary>
 internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
 {
+    // A run still running long after it started was abandoned (its instance died mid-run): it is
+    // failed first, so it cannot block its date for ever. The database's clock decides.
+    private const string FailAbandoned = """
+        UPDATE reconciliation_runs
+        SET status = 'failed', failure_reason = 'abandoned: still running ' || $2::interval || ' after it started', completed_at = now()
+        WHERE date = $1 AND status = 'running' AND created_at < now() - $2::interval
+        """;
+
     private const string InsertRun = """
         INSERT INTO reconciliation_runs (id, date, idempotency_key, request_hash) VALUES ($1, $2, $3, $4)
         ON CONFLICT DO NOTHING
         RETURNING id
         """;
+
+    // Far longer than any run takes (50,000 lines: 10 s), so a live run is never taken for abandoned.
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
 
     // Days after the last completed run up to today, by the database's date; never before our first
     // charge (no day before it can hold a movement of ours) nor beyond the look-back.
@@ -171,6 +182,13 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
     /// <summary>A new running run for the date, the run its key already made, or neither while the date runs.</summary>
     public async Task<RunStart> StartAsync(DateOnly date, string? idempotencyKey, byte[]? requestHash, CancellationToken cancellationToken)
     {
+        await using (var abandon = dataSource.CreateCommand(FailAbandoned))
+        {
+            abandon.Parameters.AddWithValue(date);
+            abandon.Parameters.AddWithValue(AbandonedAfter);
+            await abandon.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using (var insert = dataSource.CreateCommand(InsertRun))
         {
             insert.Parameters.AddWithValue("rr_" + Guid.CreateVersion7().ToString("N"));

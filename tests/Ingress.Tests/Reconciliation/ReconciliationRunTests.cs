@@ -116,6 +116,19 @@ public sealed class ReconciliationRunTests(ManualReconcilerFixture service) : IC
     }
 
     [Fact]
+    public async Task Run_abandoned_by_a_crashed_instance_does_not_block_its_date_for_ever()
+    {
+        // A run left running an hour ago: its instance died mid-run.
+        await service.Database.ScalarAsync<long>(
+            "WITH r AS (INSERT INTO reconciliation_runs (id, date, created_at) VALUES ('rr_abandoned', '2020-01-07', now() - interval '1 hour') RETURNING 1) SELECT count(*) FROM r");
+
+        var run = await RunAsync("2020-01-07", ChargeBodies.NewKey());
+
+        Assert.NotEqual("rr_abandoned", (string?)run["id"]);
+        Assert.Equal("failed", await service.Database.ScalarAsync<string>("SELECT status FROM reconciliation_runs WHERE id = 'rr_abandoned'"));
+    }
+
+    [Fact]
     public async Task Hand_written_report_brings_each_kind_of_discrepancy_and_a_malformed_one_changes_nothing()
     {
         var ours = await CaptureAsync(4000);

@@ -99,7 +99,15 @@ internal static class ChargesApi
         }
 
         var pageSize = limit ?? 10;
-        var page = await store.ListJsonAsync(context.Merchant().Id, order_id, status, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        var merchantId = context.Merchant().Id;
+        var page = await store.ListJsonAsync(merchantId, order_id, status, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+
+        // An unknown cursor compares with nothing, so it can only show as an empty page.
+        if (page.Count == 0 && starting_after is not null && await store.FindJsonAsync(merchantId, starting_after, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.UnknownCursor("starting_after");
+        }
+
         return JsonResults.List(page, pageSize);
     }
 }

@@ -44,7 +44,15 @@ internal static class DisputesApi
         }
 
         var pageSize = limit ?? 10;
-        var page = await disputes.ListJsonAsync(context.Merchant().Id, charge, status, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        var merchantId = context.Merchant().Id;
+        var page = await disputes.ListJsonAsync(merchantId, charge, status, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+
+        // An unknown cursor compares with nothing, so it can only show as an empty page.
+        if (page.Count == 0 && starting_after is not null && await disputes.FindJsonAsync(merchantId, starting_after, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.UnknownCursor("starting_after");
+        }
+
         return JsonResults.List(page, pageSize);
     }
 }

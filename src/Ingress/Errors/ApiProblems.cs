@@ -35,12 +35,20 @@ internal static class ApiProblems
         Problem(StatusCodes.Status400BadRequest, "invalid_request", "The request is invalid; nothing was recorded.", null,
             new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = errors });
 
+    /// <summary>A list cursor that is not one of the caller's own objects: answered alike for another's and for none.</summary>
+    public static ProblemHttpResult UnknownCursor(string parameter) =>
+        InvalidRequest(new Dictionary<string, string[]>(StringComparer.Ordinal) { [parameter] = ["Must be the id of one of your own objects."] });
+
     public static ProblemHttpResult PanNotAllowed() =>
         Problem(StatusCodes.Status400BadRequest, "pan_not_allowed", "Raw card numbers are not accepted.",
             "Something in the body looks like a card number. Send a payment method token (pm_…) instead; nothing was recorded.");
 
     public static ProblemHttpResult PayloadTooLarge(int limit) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The body is too large.", $"At most {limit} bytes are accepted; nothing was recorded.");
+
+    public static ProblemHttpResult UnsupportedMediaType() =>
+        Problem(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "The body must be JSON.",
+            "Send Content-Type: application/json (charset utf-8, if any); nothing was recorded.");
 
     public static ProblemHttpResult IdempotencyKeyMissing() =>
         Problem(StatusCodes.Status400BadRequest, "idempotency_key_missing", "Idempotency-Key header is required.", "Every POST needs an Idempotency-Key; nothing was recorded.");

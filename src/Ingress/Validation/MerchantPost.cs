@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Ingress.Errors;
@@ -7,8 +8,9 @@ namespace Payments.Ingress.Validation;
 
 /// <summary>
 /// What every merchant POST checks before anything else, in this order: the idempotency
-/// key, the body size, raw card numbers (on the raw text, and again on the decoded strings,
-/// since JSON escapes hide digits), and JSON syntax. Any refusal here records nothing.
+/// key (one header, valid), the body size, the JSON media type, UTF-8, raw card numbers (on the
+/// raw text, and again on the decoded strings, since JSON escapes hide digits), JSON syntax,
+/// the body rules (<see cref="JsonBodyRules"/>) and unknown members. Any refusal here records nothing.
 /// </summary>
 internal static class MerchantPost
 {
@@ -21,13 +23,15 @@ internal static class MerchantPost
     public static async Task<(Accepted? Request, ProblemHttpResult? Problem)> ReadAsync(
         HttpContext context, bool emptyBodyAllowed, CancellationToken cancellationToken, IReadOnlySet<string>? knownFields = null)
     {
-        var key = context.Request.Headers[IdempotencyKey.Header].ToString();
+        var keys = context.Request.Headers[IdempotencyKey.Header];
+        var key = keys.ToString();
         if (key.Length == 0)
         {
             return (null, ApiProblems.IdempotencyKeyMissing());
         }
 
-        if (!IdempotencyKey.IsValid(key))
+        // Two keys name two requests: which one this is cannot be told, so neither is chosen.
+        if (keys.Count > 1 || !IdempotencyKey.IsValid(key))
         {
             return (null, ApiProblems.IdempotencyKeyInvalid());
         }
@@ -54,6 +58,18 @@ internal static class MerchantPost
             body = "{}"u8.ToArray();
         }
 
+        if (body.Length > 0 && !JsonMediaType.IsJson(context.Request.ContentType))
+        {
+            return (null, ApiProblems.UnsupportedMediaType());
+        }
+
+        // Checked before anything decodes the bytes: a decoder would replace a bad sequence
+        // with U+FFFD and store text the client never sent.
+        if (!Utf8.IsValid(body))
+        {
+            return (null, ApiProblems.MalformedJson("The body is not UTF-8."));
+        }
+
         if (PanDetector.ContainsPan(Encoding.UTF8.GetString(body)))
         {
             return (null, ApiProblems.PanNotAllowed());
@@ -69,21 +85,21 @@ internal static class MerchantPost
             return (null, ApiProblems.MalformedJson($"Line {e.LineNumber}, byte {e.BytePositionInLine}."));
         }
 
-        if (ContainsPanInStrings(document.RootElement))
-        {
-            document.Dispose();
-            return (null, ApiProblems.PanNotAllowed());
-        }
-
-        // PostgreSQL text cannot hold NUL: refused here, with its field named, it cannot reach a
-        // group commit and fail the requests committed with it.
-        if (FieldWithNul(document.RootElement, "") is { } field)
+        // First, so that every string below decodes: a lone surrogate cannot. Refused here, with
+        // its field named, a NUL cannot reach a group commit and fail the requests committed with it.
+        if (JsonBodyRules.FirstBreak(document.RootElement) is { } broken)
         {
             document.Dispose();
             return (null, ApiProblems.InvalidRequest(new Dictionary<string, string[]>(StringComparer.Ordinal)
             {
-                [field.Length == 0 ? "body" : field] = ["Must not contain the NUL character (\\u0000)."],
+                [broken.Field] = [broken.Problem],
             }));
+        }
+
+        if (ContainsPanInStrings(document.RootElement))
+        {
+            document.Dispose();
+            return (null, ApiProblems.PanNotAllowed());
         }
 
         if (knownFields is not null)
@@ -100,47 +116,7 @@ internal static class MerchantPost
         return (new Accepted(key, document), null);
     }
 
-    public static bool WantsAsync(HttpContext context) =>
-        context.Request.Headers["Prefer"].ToString().Contains("respond-async", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The path of the first member name or string holding a NUL character, or null.</summary>
-    private static string? FieldWithNul(JsonElement element, string path)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                return element.GetString()!.Contains('\0', StringComparison.Ordinal) ? path : null;
-            case JsonValueKind.Object:
-                foreach (var member in element.EnumerateObject())
-                {
-                    var memberPath = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
-                    if (member.Name.Contains('\0', StringComparison.Ordinal))
-                    {
-                        return path.Length == 0 ? "body" : path;
-                    }
-
-                    if (FieldWithNul(member.Value, memberPath) is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
-            case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (FieldWithNul(item, $"{path}[{index++}]") is { } found)
-                    {
-                        return found;
-                    }
-                }
-
-                return null;
-            default:
-                return null;
-        }
-    }
+    public static bool WantsAsync(HttpContext context) => PreferHeader.WantsRespondAsync(context.Request.Headers["Prefer"]);
 
     private static bool ContainsPanInStrings(JsonElement element) => element.ValueKind switch
     {

@@ -79,7 +79,7 @@ public class IntentGroupCommitBenchmarks
             batch[i] = (Ids.NewChargeId(), Ids.NewEventId(), new ChargeIntent(MerchantId, key, _requestHash, 4_999, "USD", "pm_card_visa", true, key, null, "{}"));
         }
 
-        return _store!.InsertIntentsAsync(batch, Lease);
+        return _store!.InsertIntentsAsync(batch, Lease, TimeSpan.FromMinutes(10));
     }
 
     private static string RepositoryRoot()

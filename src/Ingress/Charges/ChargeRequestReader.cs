@@ -17,7 +17,7 @@ internal static class ChargeRequestReader
 
     private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal)
     {
-        "amount", "currency", "payment_method", "capture", "order_id", "description", "metadata",
+        "amount", "currency", "payment_method", "capture", "order_id", "description", "metadata", "allow_duplicate",
     };
 
     internal abstract record Result
@@ -27,7 +27,8 @@ internal static class ChargeRequestReader
         public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
     }
 
-    public static Result Read(JsonElement root, string merchantId, string idempotencyKey)
+    /// <param name="refusesSuspectedDuplicates">The merchant's policy: refuse what looks like a duplicate unless the body allows it.</param>
+    public static Result Read(JsonElement root, string merchantId, string idempotencyKey, bool refusesSuspectedDuplicates = false)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (root.ValueKind != JsonValueKind.Object)
@@ -79,6 +80,19 @@ internal static class ChargeRequestReader
             }
         }
 
+        var allowDuplicate = false;
+        if (root.TryGetProperty("allow_duplicate", out var allowElement))
+        {
+            if (allowElement.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                allowDuplicate = allowElement.GetBoolean();
+            }
+            else
+            {
+                errors["allow_duplicate"] = ["Must be true or false."];
+            }
+        }
+
         var orderId = OptionalString(root, "order_id", 128, errors);
         var description = OptionalString(root, "description", 1000, errors);
         var metadata = ReadMetadata(root, errors);
@@ -89,8 +103,10 @@ internal static class ChargeRequestReader
         }
 
         var metadataJson = CanonicalMetadata(metadata);
-        var hash = RequestHash(amount, currency!, paymentMethod!, capture, orderId, description, metadataJson);
-        return new Result.Valid(new ChargeIntent(merchantId, idempotencyKey, hash, amount, currency!, paymentMethod!, capture, orderId, description, metadataJson));
+        var hash = RequestHash(amount, currency!, paymentMethod!, capture, orderId, description, metadataJson, allowDuplicate);
+        return new Result.Valid(new ChargeIntent(
+            merchantId, idempotencyKey, hash, amount, currency!, paymentMethod!, capture, orderId, description, metadataJson,
+            RefuseSuspectedDuplicate: refusesSuspectedDuplicates && !allowDuplicate));
     }
 
     private static bool IsPaymentMethodToken(string value) =>
@@ -185,10 +201,19 @@ internal static class ChargeRequestReader
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The request's hash, keys in ordinal order; absent optional fields are written as null.</summary>
-    internal static byte[] RequestHash(long amount, string currency, string paymentMethod, bool capture, string? orderId, string? description, string metadataJson) =>
+    /// <summary>
+    /// The request's hash, keys in ordinal order; absent optional fields are written as null.
+    /// <c>allow_duplicate</c> is written only when true, so the hashes of requests without it
+    /// stay what they were before it existed (keys are kept 24 hours across a deployment).
+    /// </summary>
+    internal static byte[] RequestHash(long amount, string currency, string paymentMethod, bool capture, string? orderId, string? description, string metadataJson, bool allowDuplicate = false) =>
         Validation.RequestHash.Of("POST", "/v1/charges", writer =>
         {
+            if (allowDuplicate)
+            {
+                writer.WriteBoolean("allow_duplicate", true);
+            }
+
             writer.WriteNumber("amount", amount);
             writer.WriteBoolean("capture", capture);
             writer.WriteString("currency", currency);

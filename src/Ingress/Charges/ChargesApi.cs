@@ -24,7 +24,7 @@ internal static class ChargesApi
         var merchant = context.Merchant();
         var request = context.MerchantPostRequest();
         var key = request.IdempotencyKey;
-        var read = ChargeRequestReader.Read(request.Body.RootElement, merchant.Id, key);
+        var read = ChargeRequestReader.Read(request.Body.RootElement, merchant.Id, key, merchant.RefusesSuspectedDuplicates);
         if (read is ChargeRequestReader.Result.Invalid invalid)
         {
             return ApiProblems.InvalidRequest(invalid.Errors);
@@ -52,6 +52,8 @@ internal static class ChargesApi
                 return ApiProblems.IdempotencyKeyReused();
             case ChargeAnswer.DuplicateOrder duplicate:
                 return ApiProblems.DuplicateOrder(duplicate.ChargeId);
+            case ChargeAnswer.SuspectedDuplicate suspected:
+                return ApiProblems.SuspectedDuplicate(suspected.ChargeId);
             case ChargeAnswer.Unavailable:
                 context.Response.Headers.RetryAfter = "1";
                 return ApiProblems.Unavailable();

@@ -64,6 +64,11 @@ internal static class ApiProblems
         Problem(StatusCodes.Status409Conflict, "duplicate_order", "This order already has a live charge.", null,
             new Dictionary<string, object?>(StringComparer.Ordinal) { ["charge_id"] = chargeId });
 
+    public static ProblemHttpResult SuspectedDuplicate(string chargeId) =>
+        Problem(StatusCodes.Status409Conflict, "suspected_duplicate", "This looks like a charge made moments ago.",
+            "Same payment method, amount and currency, a new Idempotency-Key and no order_id; nothing was recorded. Retry the first request's key, or send \"allow_duplicate\": true if this is a second charge.",
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["charge_id"] = chargeId });
+
     public static ProblemHttpResult Overloaded() =>
         Problem(StatusCodes.Status503ServiceUnavailable, "overloaded", "Too many requests in flight; nothing was recorded.", "Retry with the same Idempotency-Key.");
 

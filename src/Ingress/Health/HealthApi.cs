@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Payments.Ingress.Errors;
 using Payments.Pipeline.Hosting;
 using Payments.Pipeline.Observability;
 
 namespace Payments.Ingress.Health;
 
-/// <summary>Liveness, readiness and the Prometheus scrape endpoint; no authentication.</summary>
+/// <summary>Liveness, readiness and the Prometheus scrape endpoint (from the allowed networks only); no authentication.</summary>
 internal static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
@@ -27,8 +29,15 @@ internal static class HealthApi
             : TypedResults.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task Metrics(HttpContext context, PaymentsMetrics metrics)
+    private static async Task Metrics(HttpContext context, PaymentsMetrics metrics, IOptions<MetricsAccessOptions> access)
     {
+        // Answered like a route that does not exist: a stranger learns nothing from it.
+        if (!access.Value.Allows(context.Connection.RemoteIpAddress))
+        {
+            await ApiProblems.NotFound("route").ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await metrics.ExportAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }

@@ -43,6 +43,7 @@ public static partial class PaymentsHost
         var asked = builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxConcurrentConnections");
         var inbound = DescriptorBudget.Cap(asked is { } value ? (int)Math.Min(value, int.MaxValue) : null, budget.InboundConnections);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = inbound);
+        builder.Services.AddOptions<MetricsAccessOptions>().BindConfiguration(MetricsAccessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddExceptionHandler<Errors.DatabaseExceptionHandler>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {

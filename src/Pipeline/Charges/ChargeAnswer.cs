@@ -16,6 +16,9 @@ public abstract record ChargeAnswer
     /// <summary>The order already has a live charge.</summary>
     public sealed record DuplicateOrder(string ChargeId) : ChargeAnswer;
 
+    /// <summary>The merchant refuses suspected duplicates and this looks like <paramref name="ChargeId"/>; nothing recorded.</summary>
+    public sealed record SuspectedDuplicate(string ChargeId) : ChargeAnswer;
+
     /// <summary>Nothing recorded: the intent queue is full. Safe to retry with the same key.</summary>
     public sealed record Overloaded : ChargeAnswer;
 

@@ -1,6 +1,10 @@
 namespace Payments.Pipeline.Charges;
 
-/// <summary>A validated charge request from a merchant, bound to its idempotency key and request hash.</summary>
+/// <summary>
+/// A validated charge request from a merchant, bound to its idempotency key and request hash.
+/// <paramref name="RefuseSuspectedDuplicate"/>: the merchant refuses suspected duplicates and the
+/// request did not say <c>allow_duplicate</c>.
+/// </summary>
 public sealed record ChargeIntent(
     string MerchantId,
     string IdempotencyKey,
@@ -11,4 +15,5 @@ public sealed record ChargeIntent(
     bool Capture,
     string? OrderId,
     string? Description,
-    string MetadataJson);
+    string MetadataJson,
+    bool RefuseSuspectedDuplicate = false);

@@ -29,6 +29,13 @@ public sealed class ChargeOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How far back a new charge (new key, no <c>order_id</c>) is compared with the merchant's
+    /// live charges of the same payment method, amount and currency (<c>Charges__DuplicateWindow</c>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(10);
+
     [Range(1, 100_000)]
     public int SweepBatch { get; set; } = 1_000;
 

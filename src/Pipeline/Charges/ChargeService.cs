@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Payments.Pipeline.Observability;
 using Payments.Pipeline.Partitioning;
 using Payments.Pipeline.Storage;
 
@@ -19,6 +20,7 @@ public sealed class ChargeService(
     PartitionedWorkerPool<WorkItem> pool,
     OutcomeNotifier notifier,
     ChargesInProgress inProgress,
+    ChargeMetrics metrics,
     IOptions<ChargeOptions> options)
 {
     // A conflict on the order whose charge then failed (freeing the order) is retried.
@@ -52,8 +54,19 @@ public sealed class ChargeService(
                 return CommitFailure.NothingCommitted(e) ? new ChargeAnswer.Unavailable() : new ChargeAnswer.OutcomeUnknown();
             }
 
+            if (inserted.RefusedAsDuplicate)
+            {
+                metrics.SuspectedDuplicate(refused: true);
+                return new ChargeAnswer.SuspectedDuplicate(inserted.SuspectedDuplicateOf!);
+            }
+
             if (inserted.Inserted)
             {
+                if (inserted.SuspectedDuplicateOf is not null)
+                {
+                    metrics.SuspectedDuplicate(refused: false);
+                }
+
                 return await HandOverAsync(intent, chargeId, inserted.ChargeJson!, since, respondAsync, cancellationToken).ConfigureAwait(false);
             }
 

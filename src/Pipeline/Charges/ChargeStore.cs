@@ -12,22 +12,39 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
     // without a target covers both the idempotency key and the live-order index; a row that
     // conflicts is simply not returned, and its request is answered by a lookup afterwards.
     // The audit row and the charge.pending event go in with the row (invariant 6, MoveRecords).
+    // A suspected duplicate (a new key, no order_id, like a live charge of the last window) names
+    // that charge; one whose merchant refuses them is not inserted and comes back as refused.
     private const string InsertIntents = $$"""
         WITH input AS (
             SELECT *
             FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::text[], $7::text[],
-                        $8::boolean[], $9::text[], $10::text[], $11::jsonb[], $12::text[])
+                        $8::boolean[], $9::text[], $10::text[], $11::jsonb[], $12::text[], $14::boolean[])
                 AS t(id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method,
-                     capture, order_id, description, metadata, event_id)
+                     capture, order_id, description, metadata, event_id, refuse_duplicate)
+        ),
+        suspected AS (
+            SELECT i.*,
+                   (SELECT c.id
+                    FROM charges AS c
+                    WHERE c.merchant_id = i.merchant_id AND c.payment_method = i.payment_method
+                      AND c.amount = i.amount AND c.currency = i.currency
+                      AND c.created_at > now() - $15::interval AND c.status <> 'failed'
+                    ORDER BY c.created_at DESC
+                    LIMIT 1) AS duplicate_of
+            FROM input AS i
+            WHERE i.order_id IS NULL
+              AND NOT EXISTS (SELECT 1 FROM charges AS k WHERE k.merchant_id = i.merchant_id AND k.idempotency_key = i.idempotency_key)
         ),
         inserted AS (
             INSERT INTO charges (id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method,
                                  capture, order_id, description, metadata, status, pending_reason,
-                                 next_attempt_at, last_event_sequence)
-            SELECT id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method,
-                   capture, order_id, description, metadata, 'pending', 'awaiting_psp',
-                   now() + $13::interval, 1
-            FROM input
+                                 next_attempt_at, last_event_sequence, suspected_duplicate_of)
+            SELECT i.id, i.merchant_id, i.idempotency_key, i.request_hash, i.amount, i.currency, i.payment_method,
+                   i.capture, i.order_id, i.description, i.metadata, 'pending', 'awaiting_psp',
+                   now() + $13::interval, 1, s.duplicate_of
+            FROM input AS i
+            LEFT JOIN suspected AS s ON s.id = i.id
+            WHERE NOT (i.refuse_duplicate AND s.duplicate_of IS NOT NULL)
             ON CONFLICT DO NOTHING
             RETURNING *
         ),
@@ -46,8 +63,13 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
             JOIN input AS i ON i.id = c.id
         ),
         {{MoveRecords.Write}}
-        SELECT id, json::text
-        FROM rendered
+        SELECT r.id, r.json::text, inserted.suspected_duplicate_of
+        FROM rendered AS r
+        JOIN inserted ON inserted.id = r.id
+        UNION ALL
+        SELECT s.id, NULL, s.duplicate_of
+        FROM suspected AS s
+        WHERE s.refuse_duplicate AND s.duplicate_of IS NOT NULL
         """;
 
     private const string SelectJsonById = """
@@ -271,7 +293,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
 
     /// <summary>Inserts a batch of intents in one transaction; the answer lists them in order.</summary>
     public async Task<IReadOnlyList<InsertedIntent>> InsertIntentsAsync(
-        IReadOnlyList<(string ChargeId, string EventId, ChargeIntent Intent)> requests, TimeSpan lease, CancellationToken cancellationToken = default)
+        IReadOnlyList<(string ChargeId, string EventId, ChargeIntent Intent)> requests, TimeSpan lease, TimeSpan duplicateWindow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
 
@@ -297,17 +319,23 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.Intent.MetadataJson)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(b => b.EventId)] });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lease });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. batch.Select(b => b.Intent.RefuseSuspectedDuplicate)] });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = duplicateWindow });
 
-        var inserted = new Dictionary<string, string>(StringComparer.Ordinal);
+        var answered = new Dictionary<string, InsertedIntent>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                inserted[reader.GetString(0)] = reader.GetString(1);
+                var id = reader.GetString(0);
+                var duplicateOf = reader.IsDBNull(2) ? null : reader.GetString(2);
+                answered[id] = reader.IsDBNull(1)
+                    ? new InsertedIntent(null, null, duplicateOf)
+                    : new InsertedIntent(id, reader.GetString(1), duplicateOf);
             }
         }
 
-        return [.. requests.Select(b => inserted.TryGetValue(b.ChargeId, out var json) ? new InsertedIntent(b.ChargeId, json) : new InsertedIntent(null, null))];
+        return [.. requests.Select(b => answered.TryGetValue(b.ChargeId, out var answer) ? answer : new InsertedIntent(null, null))];
     }
 
     /// <summary>The charge as the API shows it, only to its own merchant.</summary>

@@ -20,10 +20,11 @@ public sealed class IntentBatcher : BackgroundService
         ArgumentNullException.ThrowIfNull(groupCommit);
         ArgumentNullException.ThrowIfNull(metrics);
         var lease = options.Value.RecoveryThreshold;
+        var duplicateWindow = options.Value.DuplicateWindow;
         var sizes = groupCommit.Value;
         _committer = new(
             "intents", sizes.QueueCapacity, sizes.MaxBatch, sizes.Writers,
-            (batch, token) => store.InsertIntentsAsync(batch, lease, token), metrics, logger);
+            (batch, token) => store.InsertIntentsAsync(batch, lease, duplicateWindow, token), metrics, logger);
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ public sealed class ChargeMetrics
 
     private readonly Counter _transitions;
     private readonly Counter _mismatches;
+    private readonly Counter _suspectedDuplicates;
     private readonly Gauge _oldestAge;
     private readonly Gauge _pendingCount;
     private readonly Gauge _disputesOpen;
@@ -47,6 +48,10 @@ public sealed class ChargeMetrics
         _transitions = metrics.Counter("payments_charges_transitions_total", "Charge state changes, by target status and actor.", "status", "actor");
         _mismatches = metrics.Counter("payments_psp_mismatches_total",
             "PSP answers that cannot describe our object (another id, amount or currency): contract violations, never applied.", "kind");
+        _suspectedDuplicates = metrics.Counter("payments_charges_suspected_duplicates_total",
+            "New charges like a live one of the last window (new key, no order_id): flagged and recorded, or refused by the merchant's policy.", "outcome");
+        _suspectedDuplicates.WithLabels("flagged");
+        _suspectedDuplicates.WithLabels("refused");
         metrics.Gauge("payments_charges_pending_oldest_age_seconds", "Age of the oldest pending charge, as of the last recovery sweep.",
             () => Volatile.Read(ref _oldestChargeSeconds));
         metrics.Gauge("payments_charges_pending", "Pending charges, as of the last recovery sweep.", () => Interlocked.Read(ref _pendingCharges));
@@ -57,6 +62,9 @@ public sealed class ChargeMetrics
         _disputesOpen = metrics.Factory.CreateGauge("payments_disputes_open", "Disputes waiting for a response or under review at the PSP.", ["status"]);
         Publish([]);
     }
+
+    /// <summary>A suspected duplicate charge: recorded with its flag, or refused.</summary>
+    public void SuspectedDuplicate(bool refused) => _suspectedDuplicates.WithLabels(refused ? "refused" : "flagged").Inc();
 
     public void Transitioned(string status, string actor) => _transitions.WithLabels(status, actor).Inc();
 

@@ -13,7 +13,8 @@ public sealed class PspOptions : IValidatableObject
     [Required]
     public string ApiKey { get; set; } = "";
 
-    /// <summary>Signs the PSP's webhooks to us; never logged.</summary>
+    /// <summary>Signs the PSP's webhooks to us; never logged. Without it no webhook could be verified, so start fails.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Psp__WebhookSecret is not set: the PSP's webhooks cannot be verified without the signing secret the PSP gave for our endpoint.")]
     public string? WebhookSecret { get; set; }
 
     /// <summary>How old a webhook signature may be.</summary>

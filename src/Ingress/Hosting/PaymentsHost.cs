@@ -44,6 +44,7 @@ public static partial class PaymentsHost
         var inbound = DescriptorBudget.Cap(asked is { } value ? (int)Math.Min(value, int.MaxValue) : null, budget.InboundConnections);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = inbound);
         builder.Services.AddExceptionHandler<Errors.DatabaseExceptionHandler>();
+        Validation.PanRefusal.Register(builder.Services);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             // Errors the framework raises (unknown route, unhandled exception) get a code too.

@@ -19,20 +19,32 @@ namespace Payments.Ingress.Validation;
 /// <item>Every window of 13 to 19 consecutive digits of a run is tried, not only whole groups, so
 /// a card number inside a longer run is found. The price: about one window in ten passes Luhn by
 /// chance, so a run of more than about 20 digits is very likely refused, whatever it means.</item>
+/// <item>A GUID (32 hex digits, or 8-4-4-4-12 with dashes) is one opaque word, neither a card
+/// number nor part of a run: our object ids are a prefix and a GUID (<c>ch_…</c>), and clients'
+/// Idempotency-Keys and order ids are often GUIDs. About 0.7 % of GUIDs hold a Luhn-passing run of
+/// 13 or more decimal digits; without this, that share of charges could not be read through their
+/// own path, and that share of keys would be refused.</item>
 /// </list>
-/// One pass, at most 7 constant-time Luhn checks per digit (prefix sums, below), no allocation.
+/// One pass, at most 7 comparisons per digit (prefix sums, below), no allocation; text without
+/// digits is skipped in bulk.
 /// </summary>
 internal static class PanDetector
 {
     private const int MinDigits = 13;
     private const int MaxDigits = 19;
 
-    /// <summary>Prefix sums kept for the last <see cref="MaxDigits"/> + 1 positions of a run.</summary>
-    private const int Ring = MaxDigits + 1;
+    /// <summary>Prefix sums kept for the last positions of a run: at least <see cref="MaxDigits"/> + 1, a power of two.</summary>
+    private const int Ring = 32;
+    private const int RingMask = Ring - 1;
+
+    private const int GuidHexDigits = 32;
+    private const int GuidWithDashes = 36;
 
     /// <summary>ASCII that can neither start nor continue a run's digits: skipped in bulk outside a run.</summary>
     private static readonly SearchValues<char> AsciiNonDigits = SearchValues.Create(
         [.. Enumerable.Range(0, 128).Where(c => c is < '0' or > '9').Select(c => (char)c)]);
+
+    private static readonly SearchValues<char> Hex = SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>Separators outside the Unicode categories taken whole: minus signs and dots.</summary>
     private static readonly SearchValues<char> OtherSeparators = SearchValues.Create(
@@ -47,17 +59,39 @@ internal static class PanDetector
 
     public static bool ContainsPan(ReadOnlySpan<char> text)
     {
-        // Luhn over a window [start, end) doubles the digits at positions of the same parity as
-        // end. With S_p(k), the sum of the first k digits of the run where positions of parity p
-        // count doubled, a window's Luhn sum is S_p(end) - S_p(start) for p = end % 2: two ring
-        // lookups per window length. Sums are kept mod 10, as bytes.
-        Span<byte> sums = stackalloc byte[2 * Ring];
+        // Luhn over a window [start, end) of a run doubles the digits at positions of the same
+        // parity as end. With S_p(k), the sum mod 10 of the run's first k digits where positions
+        // of parity p count doubled, a window passes when S_p(end) == S_p(start) for p = end % 2:
+        // one comparison per window length, the sums kept in a ring per parity.
+        Span<byte> even = stackalloc byte[Ring];
+        Span<byte> odd = stackalloc byte[Ring];
+        // Where each digit of the ring is in the text, to tell a window that touches a GUID.
+        Span<int> positions = stackalloc int[Ring];
         var count = 0;
-        var i = 0;
+        var i = text.IndexOfAnyExcept(AsciiNonDigits);
+        if (i < 0)
+        {
+            return false;
+        }
+
         while (i < text.Length)
         {
-            if (count == 0)
+            var at = i;
+            var c = text[i];
+            var digit = c - '0';
+            if ((uint)digit <= 9)
             {
+                i++;
+            }
+            else if (char.IsAscii(c))
+            {
+                i++;
+                if (c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r' or '.' or '_' or '-')
+                {
+                    continue;
+                }
+
+                count = 0;
                 var next = text[i..].IndexOfAnyExcept(AsciiNonDigits);
                 if (next < 0)
                 {
@@ -65,76 +99,130 @@ internal static class PanDetector
                 }
 
                 i += next;
-            }
-
-            var kind = Classify(text, ref i, out var digit);
-            if (kind == Kind.Other)
-            {
-                count = 0;
                 continue;
             }
-
-            if (kind == Kind.Separator)
+            else
             {
-                continue;
+                var kind = ClassifyNonAscii(text, ref i, out digit);
+                if (kind != Kind.Digit)
+                {
+                    count = kind == Kind.Separator ? count : 0;
+                    continue;
+                }
             }
 
             if (count == 0)
             {
-                sums[0] = 0;
-                sums[Ring] = 0;
+                even[0] = 0;
+                odd[0] = 0;
             }
 
-            var doubled = digit * 2 > 9 ? (digit * 2) - 9 : digit * 2;
-            var at = count % Ring;
+            // The digit at position count of the run counts doubled in S_p when count % 2 == p.
+            var doubled = digit < 5 ? digit * 2 : (digit * 2) - 9;
+            var from = count & RingMask;
             var end = count + 1;
-            var endAt = end % Ring;
-            // Position count is doubled in S_p when count % 2 == p.
-            sums[endAt] = (byte)((sums[at] + (count % 2 == 0 ? doubled : digit)) % 10);
-            sums[Ring + endAt] = (byte)((sums[Ring + at] + (count % 2 == 1 ? doubled : digit)) % 10);
+            var to = end & RingMask;
+            even[to] = Add(even[from], (count & 1) == 0 ? doubled : digit);
+            odd[to] = Add(odd[from], (count & 1) == 0 ? digit : doubled);
+            positions[from] = at;
             count = end;
-            if (end >= MinDigits && AnyWindowPasses(sums, end))
+            var length = end < MinDigits ? 0 : PassingWindow((end & 1) == 0 ? even : odd, end);
+            if (length == 0)
+            {
+                continue;
+            }
+
+            // A window passed: a card number, unless it touches a GUID (windows wholly before the
+            // GUID were tried already). The scan goes on after the GUID, as a new run.
+            var guidEnd = GuidEnd(text, at);
+            if (guidEnd < 0)
+            {
+                guidEnd = GuidEnd(text, positions[(end - length) & RingMask]);
+            }
+
+            if (guidEnd < 0)
             {
                 return true;
             }
+
+            count = 0;
+            i = guidEnd;
         }
 
         return false;
     }
 
-    private static bool AnyWindowPasses(ReadOnlySpan<byte> sums, int end)
+    private static byte Add(byte sum, int value)
     {
-        var parity = (end % 2) * Ring;
-        var endSum = sums[parity + (end % Ring)];
+        var total = sum + value;
+        return (byte)(total >= 10 ? total - 10 : total);
+    }
+
+    /// <summary>The length of the shortest window ending at <paramref name="end"/> that passes Luhn, or 0.</summary>
+    private static int PassingWindow(ReadOnlySpan<byte> sums, int end)
+    {
+        var endSum = sums[end & RingMask];
         var longest = Math.Min(end, MaxDigits);
         for (var length = MinDigits; length <= longest; length++)
         {
-            if (sums[parity + ((end - length) % Ring)] == endSum)
+            if (sums[(end - length) & RingMask] == endSum)
             {
-                return true;
+                return length;
             }
         }
 
-        return false;
+        return 0;
     }
 
-    /// <summary>What the character (or surrogate pair) at <paramref name="i"/> is; moves past it.</summary>
-    private static Kind Classify(ReadOnlySpan<char> text, ref int i, out int digit)
+    /// <summary>
+    /// Where the GUID holding the character at <paramref name="at"/> ends, or -1: 32 hex digits,
+    /// or 8-4-4-4-12 with dashes, either case, at least one a letter, with no ASCII letter or digit
+    /// on either side (an underscore before it is fine, as in <c>ch_…</c>). At most 36 starts are
+    /// tried, most dismissed by the character before them.
+    /// </summary>
+    private static int GuidEnd(ReadOnlySpan<char> text, int at)
+    {
+        for (var start = at; start >= 0 && at - start < GuidWithDashes; start--)
+        {
+            if (start > 0 && char.IsAsciiLetterOrDigit(text[start - 1]))
+            {
+                continue;
+            }
+
+            var end = start + GuidHexDigits;
+            if (end > at && end <= text.Length && !text[start..end].ContainsAnyExcept(Hex) && HasLetter(text[start..end]) && EndsWord(text, end))
+            {
+                return end;
+            }
+
+            end = start + GuidWithDashes;
+            if (end <= text.Length && EndsWord(text, end) && IsDashedGuid(text[start..end]) && HasLetter(text[start..end]))
+            {
+                return end;
+            }
+        }
+
+        return -1;
+    }
+
+    private static bool IsDashedGuid(ReadOnlySpan<char> guid) =>
+        guid[8] == '-' && guid[13] == '-' && guid[18] == '-' && guid[23] == '-'
+        && !guid[..8].ContainsAnyExcept(Hex) && !guid[9..13].ContainsAnyExcept(Hex) && !guid[14..18].ContainsAnyExcept(Hex)
+        && !guid[19..23].ContainsAnyExcept(Hex) && !guid[24..].ContainsAnyExcept(Hex);
+
+    /// <summary>
+    /// Digits alone are a number, not a GUID, and a run goes through them; this also means a run
+    /// never holds a GUID, so the scan goes back over a stretch at most once per GUID.
+    /// </summary>
+    private static bool HasLetter(ReadOnlySpan<char> hex) => hex.ContainsAnyInRange('a', 'f') || hex.ContainsAnyInRange('A', 'F');
+
+    private static bool EndsWord(ReadOnlySpan<char> text, int end) => end == text.Length || !char.IsAsciiLetterOrDigit(text[end]);
+
+    /// <summary>What the non-ASCII character (or surrogate pair) at <paramref name="i"/> is; moves past it.</summary>
+    private static Kind ClassifyNonAscii(ReadOnlySpan<char> text, ref int i, out int digit)
     {
         var c = text[i];
         digit = 0;
-        if (char.IsAscii(c))
-        {
-            i++;
-            if (char.IsAsciiDigit(c))
-            {
-                digit = c - '0';
-                return Kind.Digit;
-            }
-
-            return c is ' ' or '\t' or '\n' or '\v' or '\f' or '\r' or '.' or '_' or '-' ? Kind.Separator : Kind.Other;
-        }
-
         if (char.IsSurrogate(c))
         {
             // A lone surrogate is no character at all (and refused elsewhere): it ends a run.
@@ -163,7 +251,15 @@ internal static class PanDetector
             return Kind.Digit;
         }
 
-        return Separates(bmpCategory) || OtherSeparators.Contains(c) ? Kind.Separator : Kind.Other;
+        if (Separates(bmpCategory))
+        {
+            return Kind.Separator;
+        }
+
+        // Letters (most of non-ASCII text) end a run without a look at the list.
+        var mayBeListed = bmpCategory is UnicodeCategory.OtherPunctuation or UnicodeCategory.MathSymbol
+            or UnicodeCategory.OtherSymbol or UnicodeCategory.ModifierSymbol or UnicodeCategory.Control;
+        return mayBeListed && OtherSeparators.Contains(c) ? Kind.Separator : Kind.Other;
     }
 
     private static bool Separates(UnicodeCategory category) => category is UnicodeCategory.SpaceSeparator

@@ -131,7 +131,23 @@ public sealed class CardNumberEverywhereTests(CardNumberFixture service) : IClas
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         }
 
-        using var created = await ServiceFixture.PostChargeAsync(_merchant, $"order-2026-11-28-000173-{Guid.NewGuid():N}", ChargeBodies.Visa(1000));
+        using var created = await ServiceFixture.PostChargeAsync(_merchant, $"order-2026-11-28-key-{Guid.NewGuid():N}", ChargeBodies.Visa(1000));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    [Fact]
+    public async Task Object_id_whose_hex_holds_a_luhn_passing_run_is_looked_up_not_refused()
+    {
+        using var response = await _merchant.GetAsync("/v1/charges/ch_4242424242424242abcdefabcdefabcd");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Guid_idempotency_key_whose_digits_pass_luhn_is_accepted()
+    {
+        using var created = await ServiceFixture.PostChargeAsync(_merchant, "abcd4242-4242-4242-4242-abcdefabcdef", ChargeBodies.Visa(1000));
+
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
     }
 

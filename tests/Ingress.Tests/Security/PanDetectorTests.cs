@@ -102,6 +102,40 @@ public sealed class PanDetectorTests
     }
 
     [Fact]
+    public void Guids_and_our_object_ids_are_never_taken_for_card_numbers()
+    {
+        // About 0.7 % of GUIDs hold a Luhn-passing run of 13 or more hex digits that are decimal.
+        string[] prefixes = ["ch_", "evt_", "rf_", "we_", "key-", "order-1042-", "4242 4242 "];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var guid = Guid.NewGuid();
+            var text = (i % 4) switch
+            {
+                0 => $"{prefixes[i % prefixes.Length]}{guid:N}",
+                1 => guid.ToString("D"),
+                2 => $"{prefixes[i % prefixes.Length]}{guid.ToString("D").ToUpperInvariant()}",
+                _ => $"/v1/charges/ch_{guid:N}/refunds?starting_after=rf_{Guid.CreateVersion7():N}",
+            };
+            Assert.False(PanDetector.ContainsPan(text), text);
+        }
+
+        Assert.False(PanDetector.ContainsPan("ch_4242424242424242abcdefabcdefabcd"));
+        Assert.False(PanDetector.ContainsPan("abcd4242-4242-4242-4242-abcdefabcdef"));
+    }
+
+    [Theory]
+    [InlineData("a card number after a GUID", "ch_4242424242424242abcdefabcdefabcd 4000 0566 5566 5556")]
+    [InlineData("a card number before a GUID", "4000 0566 5566 5556 ch_4242424242424242abcdefabcdefabcd")]
+    [InlineData("33 hex digits", "ch_4242424242424242abcdefabcdefabcde")]
+    [InlineData("31 hex digits", "ch_4242424242424242abcdefabcdefabc")]
+    [InlineData("32 decimal digits", "ch_42424242424242420000000000000000")]
+    [InlineData("dashes in the wrong places", "4242424-242424242-abcd-abcd-abcdefabcdef")]
+    [InlineData("glued to a letter after it", "ch_4242424242424242abcdefabcdefabcdx")]
+    [InlineData("glued to a digit before it", "142424242-4242-4242-abcd-abcdefabcdef")]
+    public void Card_number_in_what_is_not_quite_a_guid_is_found(string what, string text) =>
+        Assert.True(PanDetector.ContainsPan(text), what);
+
+    [Fact]
     public void Detector_agrees_with_a_plain_reference_on_random_text()
     {
         var random = new Random(15);

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace Payments.Ingress.Validation;
@@ -33,9 +35,17 @@ internal static class PanDetector
     private const int MinDigits = 13;
     private const int MaxDigits = 19;
 
-    /// <summary>Prefix sums kept for the last positions of a run: at least <see cref="MaxDigits"/> + 1, a power of two.</summary>
-    private const int Ring = 32;
-    private const int RingMask = Ring - 1;
+    /// <summary>A run's prefix sums, linear; the last <see cref="Kept"/> move to the front when it is full.</summary>
+    private const int History = 64;
+
+    /// <summary>The prefix sums a window can start at: the last <see cref="MaxDigits"/> + 1.</summary>
+    private const int Kept = MaxDigits + 1;
+
+    /// <summary>A prefix sum before the run's start: equal to no sum (they are 0 to 9).</summary>
+    private const byte NoSum = 0xFF;
+
+    /// <summary>One bit per window length, 19 down to 13 from the lowest byte (the eighth byte, length 12, left out).</summary>
+    private const ulong WindowBits = 0x0080808080808080;
 
     private const int GuidHexDigits = 32;
     private const int GuidWithDashes = 36;
@@ -57,17 +67,22 @@ internal static class PanDetector
         Other,
     }
 
+    /// <summary>A digit's Luhn contribution when doubled.</summary>
+    private static ReadOnlySpan<byte> Doubled => [0, 2, 4, 6, 8, 1, 3, 5, 7, 9];
+
     public static bool ContainsPan(ReadOnlySpan<char> text)
     {
         // Luhn over a window [start, end) of a run doubles the digits at positions of the same
         // parity as end. With S_p(k), the sum mod 10 of the run's first k digits where positions
-        // of parity p count doubled, a window passes when S_p(end) == S_p(start) for p = end % 2:
-        // one comparison per window length, the sums kept in a ring per parity.
-        Span<byte> even = stackalloc byte[Ring];
-        Span<byte> odd = stackalloc byte[Ring];
-        // Where each digit of the ring is in the text, to tell a window that touches a GUID.
-        Span<int> positions = stackalloc int[Ring];
+        // of parity p count doubled, a window passes when S_p(end) == S_p(start) for p = end % 2.
+        // The 7 candidate starts (lengths 19 to 13) are 7 adjacent bytes of the history: one
+        // 8-byte load, compared with S_p(end) in every byte at once.
+        Span<byte> even = stackalloc byte[History];
+        Span<byte> odd = stackalloc byte[History];
+        // Where each digit is in the text, to tell a window that touches a GUID.
+        Span<int> positions = stackalloc int[History];
         var count = 0;
+        var zero = 0;
         var i = text.IndexOfAnyExcept(AsciiNonDigits);
         if (i < 0)
         {
@@ -111,33 +126,54 @@ internal static class PanDetector
                 }
             }
 
+            // S(k) is at zero + k; before the run's start, NoSum.
             if (count == 0)
             {
-                even[0] = 0;
-                odd[0] = 0;
+                even[..Kept].Fill(NoSum);
+                odd[..Kept].Fill(NoSum);
+                zero = Kept;
+                even[zero] = 0;
+                odd[zero] = 0;
+            }
+
+            var current = zero + count;
+            if (current == History - 1)
+            {
+                even[(current - MaxDigits)..].CopyTo(even);
+                odd[(current - MaxDigits)..].CopyTo(odd);
+                positions[(current - MaxDigits)..].CopyTo(positions);
+                zero -= current - MaxDigits;
+                current = MaxDigits;
             }
 
             // The digit at position count of the run counts doubled in S_p when count % 2 == p.
-            var doubled = digit < 5 ? digit * 2 : (digit * 2) - 9;
-            var from = count & RingMask;
-            var end = count + 1;
-            var to = end & RingMask;
-            even[to] = Add(even[from], (count & 1) == 0 ? doubled : digit);
-            odd[to] = Add(odd[from], (count & 1) == 0 ? digit : doubled);
-            positions[from] = at;
-            count = end;
-            var length = end < MinDigits ? 0 : PassingWindow((end & 1) == 0 ? even : odd, end);
-            if (length == 0)
+            var twice = Doubled[digit];
+            even[current + 1] = Add(even[current], (count & 1) == 0 ? twice : digit);
+            odd[current + 1] = Add(odd[current], (count & 1) == 0 ? digit : twice);
+            positions[current] = at;
+            count++;
+            if (count < MinDigits)
+            {
+                continue;
+            }
+
+            // Bytes current - 18 to current - 12 hold S(start) for the lengths 19 to 13.
+            var sums = (count & 1) == 0 ? even : odd;
+            var differences = BinaryPrimitives.ReadUInt64LittleEndian(sums[(current - MaxDigits + 1)..]) ^ (sums[current + 1] * 0x0101010101010101UL);
+            // A zero byte is an equal sum. The lowest flagged byte is exact (a borrow only flags bytes above a zero).
+            var passed = (differences - 0x0101010101010101UL) & ~differences & WindowBits;
+            if (passed == 0)
             {
                 continue;
             }
 
             // A window passed: a card number, unless it touches a GUID (windows wholly before the
             // GUID were tried already). The scan goes on after the GUID, as a new run.
+            var length = MaxDigits - (BitOperations.TrailingZeroCount(passed) / 8);
             var guidEnd = GuidEnd(text, at);
             if (guidEnd < 0)
             {
-                guidEnd = GuidEnd(text, positions[(end - length) & RingMask]);
+                guidEnd = GuidEnd(text, positions[zero + count - length]);
             }
 
             if (guidEnd < 0)
@@ -156,22 +192,6 @@ internal static class PanDetector
     {
         var total = sum + value;
         return (byte)(total >= 10 ? total - 10 : total);
-    }
-
-    /// <summary>The length of the shortest window ending at <paramref name="end"/> that passes Luhn, or 0.</summary>
-    private static int PassingWindow(ReadOnlySpan<byte> sums, int end)
-    {
-        var endSum = sums[end & RingMask];
-        var longest = Math.Min(end, MaxDigits);
-        for (var length = MinDigits; length <= longest; length++)
-        {
-            if (sums[(end - length) & RingMask] == endSum)
-            {
-                return length;
-            }
-        }
-
-        return 0;
     }
 
     /// <summary>

@@ -43,6 +43,10 @@ internal static class ApiProblems
         Problem(StatusCodes.Status400BadRequest, "pan_not_allowed", "Raw card numbers are not accepted.",
             "Something in the body looks like a card number. Send a payment method token (pm_…) instead; nothing was recorded.");
 
+    public static ProblemHttpResult PanNotAllowedOutsideBody() =>
+        Problem(StatusCodes.Status400BadRequest, "pan_not_allowed", "Raw card numbers are not accepted.",
+            "Something in the path, the query string or the Idempotency-Key looks like a card number; nothing was recorded.");
+
     public static ProblemHttpResult PayloadTooLarge(int limit) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "payload_too_large", "The body is too large.", $"At most {limit} bytes are accepted; nothing was recorded.");
 

@@ -22,7 +22,9 @@ internal sealed partial class DatabaseExceptionHandler(ILogger<DatabaseException
         }
 
         var reads = HttpMethods.IsGet(httpContext.Request.Method) || HttpMethods.IsHead(httpContext.Request.Method);
-        LogDatabaseFailure(logger, httpContext.Request.Method, httpContext.Request.Path.Value ?? "", exception.GetType().Name);
+        // The route's pattern, not the path: a path is the client's text (it could hold a card number).
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint();
+        LogDatabaseFailure(logger, httpContext.Request.Method, (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)", exception.GetType().Name);
         if (reads)
         {
             httpContext.Response.Headers.RetryAfter = "1";
@@ -32,6 +34,6 @@ internal sealed partial class DatabaseExceptionHandler(ILogger<DatabaseException
         return true;
     }
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "{Method} {Path} met a database failure ({Exception}); answered as the commit rule says")]
-    private static partial void LogDatabaseFailure(ILogger logger, string method, string path, string exception);
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "{Method} {Route} met a database failure ({Exception}); answered as the commit rule says")]
+    private static partial void LogDatabaseFailure(ILogger logger, string method, string route, string exception);
 }

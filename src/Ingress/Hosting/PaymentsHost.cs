@@ -45,6 +45,7 @@ public static partial class PaymentsHost
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = inbound);
         builder.Services.AddOptions<MetricsAccessOptions>().BindConfiguration(MetricsAccessOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddExceptionHandler<Errors.DatabaseExceptionHandler>();
+        Validation.PanRefusal.Register(builder.Services);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             // Errors the framework raises (unknown route, unhandled exception) get a code too.

@@ -23,7 +23,7 @@ public sealed class MerchantSeeder(
     {
         // Every setting is checked before anything is written: a bad one leaves the database as it was.
         var options = demo.Value;
-        if (options.Enabled && !string.IsNullOrEmpty(options.ApiKey))
+        if (!string.IsNullOrEmpty(options.ApiKey))
         {
             RefuseShort(options.ApiKey, "DemoMerchant:ApiKey", "DemoMerchant__ApiKey");
         }

@@ -8,8 +8,8 @@ internal static class Seed
     private const string MerchantId = "mch_perf";
 
     private const string InsertMerchant = """
-        INSERT INTO merchants (id, name, api_key_hash)
-        VALUES ($1, 'Outbox throughput', sha256(convert_to($1, 'UTF8')))
+        INSERT INTO merchants (id, name)
+        VALUES ($1, 'Outbox throughput')
         """;
 
     // Unreachable on purpose: the measurement queues deliveries but never sends them.

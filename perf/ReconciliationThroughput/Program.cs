@@ -29,7 +29,7 @@ await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringB
 await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).MigrateAsync();
 await using (var seed = dataSource.CreateCommand("""
     WITH merchant AS (
-        INSERT INTO merchants (id, name, api_key_hash) VALUES ('mch_perf', 'Reconciliation throughput', sha256('mch_perf'::bytea)) RETURNING id
+        INSERT INTO merchants (id, name) VALUES ('mch_perf', 'Reconciliation throughput') RETURNING id
     )
     INSERT INTO charges (id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method, capture, status, pending_reason,
                          psp_reference, amount_authorized, amount_captured, attempt_count, last_event_sequence)

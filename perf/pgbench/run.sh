@@ -52,7 +52,7 @@ fi
 # Rows the migrations insert (the platform's accounts) and one merchant, as MerchantStore seeds them.
 psql_q -d "$db" <<'SQL' >/dev/null
 INSERT INTO ledger_accounts (id, kind) VALUES ('psp_receivable', 'asset'), ('platform_fee_revenue', 'revenue') ON CONFLICT (id) DO NOTHING;
-INSERT INTO merchants (id, name, api_key_hash, fee_bps, fee_fixed) VALUES ('m_pgbench', 'pgbench', sha256('pgbench'), 100, 0);
+INSERT INTO merchants (id, name, fee_bps, fee_fixed) VALUES ('m_pgbench', 'pgbench', 100, 0);
 INSERT INTO ledger_accounts (id, kind, merchant_id) VALUES ('merchant_payable:m_pgbench', 'liability', 'm_pgbench');
 SQL
 

@@ -48,7 +48,7 @@ public class IntentGroupCommitBenchmarks
         await _cluster.EnsureDatabaseAsync(Database);
         _dataSource = NpgsqlDataSource.Create(_cluster.ConnectionString(Database));
         await new MigrationRunner(_dataSource, NullLogger<MigrationRunner>.Instance).MigrateAsync();
-        await new MerchantStore(_dataSource, TimeProvider.System).UpsertAsync(new Merchant(MerchantId, "Benchmark merchant", 100, 0), "sk_bench_" + _run);
+        await new MerchantStore(_dataSource, TimeProvider.System).UpsertAsync(new Merchant(MerchantId, "Benchmark merchant", 100, 0));
         _store = new ChargeStore(_dataSource);
     }
 

@@ -94,4 +94,8 @@ internal static class ApiProblems
 
     public static ProblemHttpResult InvalidSignature() =>
         Problem(StatusCodes.Status400BadRequest, "invalid_signature", "The webhook signature is missing, wrong or too old.");
+
+    /// <summary>Refused before anything was read or recorded; the caller sets <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult RateLimited(string detail) =>
+        Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests; nothing was recorded.", detail);
 }

@@ -67,6 +67,13 @@ internal sealed class EmbeddedDefaults : IAsyncDisposable
             configuration[$"ConnectionStrings:{StorageServiceCollectionExtensions.ConnectionStringName}"] = _postgres.ConnectionString("payments");
         }
 
+        // The run command is for trying the service: it has a demo merchant (with a random sk_test_
+        // key, printed at start) unless told otherwise. Everywhere else the demo merchant is off.
+        if (string.IsNullOrWhiteSpace(configuration["DemoMerchant:Enabled"]))
+        {
+            configuration["DemoMerchant:Enabled"] = "true";
+        }
+
         // The embedded run has an operator, so its API can be tried; the key is printed at start.
         if (string.IsNullOrWhiteSpace(configuration["Operator:ApiKey"]))
         {

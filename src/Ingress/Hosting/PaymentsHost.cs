@@ -3,7 +3,9 @@ using Payments.Ingress.Disputes;
 using Payments.Ingress.Events;
 using Payments.Ingress.Health;
 using Payments.Ingress.Ledger;
+using Payments.Ingress.Merchants;
 using Payments.Ingress.PspWebhooks;
+using Payments.Ingress.RateLimits;
 using Payments.Ingress.Reconciliation;
 using Payments.Ingress.Refunds;
 using Payments.Ingress.WebhookEndpoints;
@@ -40,6 +42,7 @@ public static partial class PaymentsHost
         var budget = DescriptorBudget.For(builder.Configuration);
         builder.Services.AddSingleton(budget);
         builder.Services.AddPaymentsPipeline(builder.Configuration);
+        builder.Services.AddRateLimits();
         var asked = builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxConcurrentConnections");
         var inbound = DescriptorBudget.Cap(asked is { } value ? (int)Math.Min(value, int.MaxValue) : null, budget.InboundConnections);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = inbound);
@@ -75,6 +78,7 @@ public static partial class PaymentsHost
         app.MapDisputes();
         app.MapLedger();
         app.MapReconciliation();
+        app.MapMerchantKeys();
         app.MapPspWebhooks();
         app.MapEvents();
         app.MapWebhookEndpoints();

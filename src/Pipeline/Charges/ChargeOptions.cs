@@ -55,6 +55,14 @@ public sealed class ChargeOptions
     public int? MaxInProgress { get; set; }
 
     /// <summary>
+    /// The share of <see cref="MaxInProgress"/> one merchant may hold (at least one charge); its
+    /// charges beyond it are refused with 503 overloaded while other merchants' still get in.
+    /// 1 lets one merchant take everything.
+    /// </summary>
+    [Range(0.01, 1.0)]
+    public double MaxShareOfInProgress { get; set; } = 0.5;
+
+    /// <summary>
     /// The recent time from acceptance to a final state that new charges are refused above
     /// (503 overloaded): the backlog the service lets build before it sheds load. A PSP that
     /// is slow by nature (more than a few seconds per call) needs it raised.

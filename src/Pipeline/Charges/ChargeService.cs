@@ -37,37 +37,56 @@ public sealed class ChargeService(
 
             // Refused before anything is read or written: under overload a refusal must be cheap.
             // A client retrying a key that was accepted earlier gets its charge once there is room.
+            // The merchant's slot is reserved here and given back unless its charge is recorded.
             var since = Stopwatch.GetTimestamp();
-            var submitted = inProgress.HasRoom ? batcher.TrySubmit(chargeId, intent) : null;
-            if (submitted is null)
+            if (!inProgress.TryAdmit(intent.MerchantId))
             {
                 return new ChargeAnswer.Overloaded();
             }
 
+            var reserved = true;
             InsertedIntent inserted;
             try
             {
-                inserted = await submitted.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is NpgsqlException or DatabaseUnreachableException or TimeoutException or IOException)
-            {
-                return CommitFailure.NothingCommitted(e) ? new ChargeAnswer.Unavailable() : new ChargeAnswer.OutcomeUnknown();
-            }
-
-            if (inserted.RefusedAsDuplicate)
-            {
-                metrics.SuspectedDuplicate(refused: true);
-                return new ChargeAnswer.SuspectedDuplicate(inserted.SuspectedDuplicateOf!);
-            }
-
-            if (inserted.Inserted)
-            {
-                if (inserted.SuspectedDuplicateOf is not null)
+                var submitted = batcher.TrySubmit(chargeId, intent);
+                if (submitted is null)
                 {
-                    metrics.SuspectedDuplicate(refused: false);
+                    return new ChargeAnswer.Overloaded();
                 }
 
-                return await HandOverAsync(intent, chargeId, inserted.ChargeJson!, since, respondAsync, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    inserted = await submitted.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is NpgsqlException or DatabaseUnreachableException or TimeoutException or IOException)
+                {
+                    return CommitFailure.NothingCommitted(e) ? new ChargeAnswer.Unavailable() : new ChargeAnswer.OutcomeUnknown();
+                }
+
+                if (inserted.RefusedAsDuplicate)
+                {
+                    metrics.SuspectedDuplicate(refused: true);
+                    return new ChargeAnswer.SuspectedDuplicate(inserted.SuspectedDuplicateOf!);
+                }
+
+                if (inserted.Inserted)
+                {
+                    if (inserted.SuspectedDuplicateOf is not null)
+                    {
+                        metrics.SuspectedDuplicate(refused: false);
+                    }
+
+                    inProgress.Started(chargeId, intent.MerchantId);
+                    reserved = false;
+                    return await HandOverAsync(intent, chargeId, inserted.ChargeJson!, since, respondAsync, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (reserved)
+                {
+                    inProgress.Withdraw(intent.MerchantId);
+                }
             }
 
             // Nothing was recorded by this request: from here a database failure is "unavailable".
@@ -102,8 +121,6 @@ public sealed class ChargeService(
     /// </summary>
     private async Task<ChargeAnswer> HandOverAsync(ChargeIntent intent, string chargeId, string committedJson, long since, bool respondAsync, CancellationToken cancellationToken)
     {
-        inProgress.Started(chargeId);
-
         // Registered before the hand-off, so an outcome that comes fast is not missed.
         var outcome = respondAsync ? null : notifier.Register(chargeId);
 

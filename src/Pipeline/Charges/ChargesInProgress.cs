@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Payments.Pipeline.Observability;
 
@@ -16,11 +17,24 @@ namespace Payments.Pipeline.Charges;
 /// itself shut; the count's limit always holds. A charge finished by another instance is
 /// forgotten once the sweep finds it final (looked up after <see cref="ChargeOptions.AttemptLease"/>
 /// twice over), so the count cannot leak; a charge still pending is never forgotten by age.
+/// <para>
+/// Fairness: one merchant may hold at most <see cref="ChargeOptions.MaxShareOfInProgress"/> of the
+/// limit, so a flood from one merchant (a runaway retry loop, a stolen key) leaves room for every
+/// other merchant's charges. A merchant's slot is reserved before its intent is queued
+/// (<see cref="TryAdmit"/>), not counted after the commit, so a burst of concurrent requests cannot
+/// all pass the check before any of them is counted; the reservation becomes the charge's
+/// (<see cref="Started"/>) or is given back (<see cref="Withdraw"/>). The intent queue is covered by
+/// the same reservation: a merchant's queued intents are within its share.
+/// </para>
 /// </summary>
 public sealed class ChargesInProgress
 {
-    private readonly ConcurrentDictionary<string, long> _since = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? MerchantId, long Since)> _since = new(StringComparer.Ordinal);
+
+    // One entry per merchant that has had charges here: bounded by the merchants table.
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _byMerchant = new(StringComparer.Ordinal);
     private readonly int _limit;
+    private readonly int _merchantLimit;
     private readonly TimeSpan _forgetAfter;
     private readonly TimeProvider _clock;
     private readonly double _targetSeconds;
@@ -39,6 +53,7 @@ public sealed class ChargesInProgress
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
         _limit = options.Value.MaxInProgress ?? pspCallsInFlight;
+        _merchantLimit = Math.Max(1, (int)(_limit * options.Value.MaxShareOfInProgress));
         _forgetAfter = options.Value.AttemptLease * 2;
         _clock = clock;
         _targetSeconds = options.Value.AdmissionTarget.TotalSeconds;
@@ -65,20 +80,60 @@ public sealed class ChargesInProgress
         }
     }
 
-    public void Started(string chargeId)
+    /// <summary>Charges in progress (or reserved) of one merchant.</summary>
+    public int CountOf(string merchantId) => _byMerchant.TryGetValue(merchantId, out var count) ? Volatile.Read(ref count.Value) : 0;
+
+    /// <summary>
+    /// Reserves a slot for a new charge of <paramref name="merchantId"/>: false when the process is
+    /// full or the merchant holds its share. A true must be followed by <see cref="Started"/> with
+    /// the merchant, or by <see cref="Withdraw"/>.
+    /// </summary>
+    public bool TryAdmit(string merchantId)
     {
-        if (_since.TryAdd(chargeId, _clock.GetTimestamp()))
+        if (!HasRoom)
+        {
+            return false;
+        }
+
+        var count = _byMerchant.GetOrAdd(merchantId, static _ => new StrongBox<int>());
+        if (Interlocked.Increment(ref count.Value) <= _merchantLimit)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref count.Value);
+        return false;
+    }
+
+    /// <summary>Gives back a reservation whose charge was not recorded (a replay, a refusal, a failed commit).</summary>
+    public void Withdraw(string merchantId)
+    {
+        if (_byMerchant.TryGetValue(merchantId, out var count))
+        {
+            Interlocked.Decrement(ref count.Value);
+        }
+    }
+
+    /// <summary>A charge now in progress; with <paramref name="admittedMerchantId"/>, it takes over that merchant's reservation.</summary>
+    public void Started(string chargeId, string? admittedMerchantId = null)
+    {
+        if (_since.TryAdd(chargeId, (admittedMerchantId, _clock.GetTimestamp())))
         {
             Interlocked.Increment(ref _count);
+        }
+        else if (admittedMerchantId is not null)
+        {
+            Withdraw(admittedMerchantId);
         }
     }
 
     public void Finished(string chargeId)
     {
-        if (_since.TryRemove(chargeId, out var since))
+        if (_since.TryRemove(chargeId, out var entry))
         {
             Interlocked.Decrement(ref _count);
-            var seconds = _clock.GetElapsedTime(since).TotalSeconds;
+            Release(entry.MerchantId);
+            var seconds = _clock.GetElapsedTime(entry.Since).TotalSeconds;
             lock (_averageLock)
             {
                 Volatile.Write(ref _averageSeconds, _averageSeconds + (Smoothing * (seconds - _averageSeconds)));
@@ -88,7 +143,7 @@ public sealed class ChargesInProgress
 
     /// <summary>Charges counted far longer than an attempt can take: perhaps finished elsewhere, to be looked up.</summary>
     public IReadOnlyList<string> Stale() =>
-        [.. _since.Where(entry => _clock.GetElapsedTime(entry.Value) > _forgetAfter).Select(entry => entry.Key)];
+        [.. _since.Where(entry => _clock.GetElapsedTime(entry.Value.Since) > _forgetAfter).Select(entry => entry.Key)];
 
     /// <summary>Lets go of charges found final elsewhere (not a time to final: another instance moved them).</summary>
     public void Forget(IEnumerable<string> finishedElsewhere)
@@ -96,10 +151,19 @@ public sealed class ChargesInProgress
         ArgumentNullException.ThrowIfNull(finishedElsewhere);
         foreach (var chargeId in finishedElsewhere)
         {
-            if (_since.TryRemove(chargeId, out _))
+            if (_since.TryRemove(chargeId, out var entry))
             {
                 Interlocked.Decrement(ref _count);
+                Release(entry.MerchantId);
             }
+        }
+    }
+
+    private void Release(string? merchantId)
+    {
+        if (merchantId is not null)
+        {
+            Withdraw(merchantId);
         }
     }
 }

@@ -37,6 +37,7 @@ public static class PipelineServiceCollectionExtensions
 
         services.AddOptions<DemoMerchantOptions>().BindConfiguration(DemoMerchantOptions.Section);
         services.AddSingleton<MerchantStore>();
+        services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<MerchantSeeder>();
         services.AddHostedService(sp => sp.GetRequiredService<MerchantSeeder>());
         services.AddOptions<OperatorOptions>().BindConfiguration(OperatorOptions.Section);

@@ -1,13 +1,17 @@
 namespace Payments.Pipeline.Merchants;
 
-/// <summary>The demo merchant that the run command creates (<c>DemoMerchant__ApiKey</c> fixes its key).</summary>
+/// <summary>
+/// The demo merchant: off unless turned on (the run command's embedded defaults turn it on), so a
+/// deployment never carries a merchant it did not configure. <c>DemoMerchant__ApiKey</c> fixes its
+/// key (at least 32 characters); without it a random <c>sk_test_</c> key is made at each start.
+/// </summary>
 public sealed class DemoMerchantOptions
 {
     public const string Section = "DemoMerchant";
 
     public const string Id = "mch_demo";
 
-    public bool Enabled { get; set; } = true;
+    public bool Enabled { get; set; }
 
     public string Name { get; set; } = "Demo merchant";
 

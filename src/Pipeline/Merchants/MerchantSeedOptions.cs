@@ -9,8 +9,8 @@ internal sealed class MerchantSeedOptions
     [StringLength(200, MinimumLength = 1)]
     public string Name { get; set; } = "";
 
-    /// <summary>The merchant's secret key; for the demo merchant a random one is made when absent.</summary>
-    [StringLength(255, MinimumLength = 16)]
+    /// <summary>The merchant's secret key, at least <see cref="ApiKeys.MinLength"/> characters (checked at start by the seeder).</summary>
+    [StringLength(255, MinimumLength = ApiKeys.MinLength)]
     public string? ApiKey { get; set; }
 
     /// <summary>The platform fee's proportional part, in basis points of the captured amount.</summary>

@@ -2,37 +2,54 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Payments.Pipeline.Merchants;
 
 /// <summary>
-/// Creates the demo merchant and the merchants listed under <c>Merchants</c> at start
-/// (after migration: hosted services start in registration order).
+/// Creates the demo merchant (only when <c>DemoMerchant:Enabled</c>) and the merchants listed
+/// under <c>Merchants</c> at start (after migration: hosted services start in registration
+/// order). A configured key shorter than <see cref="ApiKeys.MinLength"/> stops the start, naming
+/// the setting: a short key is guessable, and a service that starts with one would accept it.
 /// </summary>
-public sealed class MerchantSeeder(MerchantStore store, IOptions<DemoMerchantOptions> demo, IConfiguration configuration) : IHostedService
+public sealed class MerchantSeeder(
+    MerchantStore store, ApiKeyStore keys, IOptions<DemoMerchantOptions> demo, IConfiguration configuration, ILogger<MerchantSeeder> logger) : IHostedService
 {
     /// <summary>The demo merchant's key, so the run command can print it; null when disabled.</summary>
     public string? DemoApiKey { get; private set; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Every setting is checked before anything is written: a bad one leaves the database as it was.
         var options = demo.Value;
-        if (options.Enabled)
+        if (!string.IsNullOrEmpty(options.ApiKey))
         {
-            DemoApiKey = string.IsNullOrEmpty(options.ApiKey) ? ApiKeys.Generate() : options.ApiKey;
-            await store.UpsertAsync(new Merchant(DemoMerchantOptions.Id, options.Name, options.FeeBps, options.FeeFixed), DemoApiKey, cancellationToken).ConfigureAwait(false);
+            RefuseShort(options.ApiKey, "DemoMerchant:ApiKey", "DemoMerchant__ApiKey");
         }
 
+        var seeds = new List<(string Path, MerchantSeedOptions Seed)>();
         foreach (var section in configuration.GetSection("Merchants").GetChildren())
         {
             var seed = section.Get<MerchantSeedOptions>() ?? throw new InvalidOperationException($"{section.Path} is empty.");
-            if (string.IsNullOrEmpty(seed.ApiKey) || string.IsNullOrWhiteSpace(seed.Name) || seed.ApiKey.Length < 16)
+            if (string.IsNullOrWhiteSpace(seed.Name))
             {
-                throw new InvalidOperationException($"{section.Path} needs a Name and an ApiKey of at least 16 characters.");
+                throw new InvalidOperationException($"{section.Path}:Name ({EnvironmentName(section.Path)}__Name) is required.");
             }
 
-            await store.UpsertAsync(new Merchant(IdFor(seed.Name), seed.Name, seed.FeeBps, seed.FeeFixed), seed.ApiKey, cancellationToken).ConfigureAwait(false);
+            RefuseShort(seed.ApiKey, $"{section.Path}:ApiKey", $"{EnvironmentName(section.Path)}__ApiKey");
+            seeds.Add((section.Path, seed));
+        }
+
+        if (options.Enabled)
+        {
+            DemoApiKey = string.IsNullOrEmpty(options.ApiKey) ? ApiKeys.Generate(ApiKeys.TestPrefix) : options.ApiKey;
+            await SeedAsync(new Merchant(DemoMerchantOptions.Id, options.Name, options.FeeBps, options.FeeFixed), DemoApiKey, "DemoMerchant__ApiKey", cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (path, seed) in seeds)
+        {
+            await SeedAsync(new Merchant(IdFor(seed.Name), seed.Name, seed.FeeBps, seed.FeeFixed), seed.ApiKey!, $"{EnvironmentName(path)}__ApiKey", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -41,4 +58,25 @@ public sealed class MerchantSeeder(MerchantStore store, IOptions<DemoMerchantOpt
     /// <summary>A seeded merchant's id is derived from its name, so reseeding updates it in place.</summary>
     public static string IdFor(string name) =>
         "mch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..20];
+
+    private async Task SeedAsync(Merchant merchant, string apiKey, string setting, CancellationToken cancellationToken)
+    {
+        await store.UpsertAsync(merchant, cancellationToken).ConfigureAwait(false);
+        if (!await keys.SeedConfiguredAsync(merchant.Id, apiKey, cancellationToken).ConfigureAwait(false))
+        {
+            Log.ConfiguredKeyRevoked(logger, merchant.Id, setting);
+        }
+    }
+
+    private static void RefuseShort(string? apiKey, string setting, string environment)
+    {
+        if (apiKey is null || apiKey.Length < ApiKeys.MinLength)
+        {
+            throw new InvalidOperationException(
+                $"{setting} (environment {environment}) must be at least {ApiKeys.MinLength} characters: a short key can be guessed. "
+                + "Generate one, e.g. sk_live_ followed by 40 hex digits (openssl rand -hex 20).");
+        }
+    }
+
+    private static string EnvironmentName(string path) => path.Replace(":", "__", StringComparison.Ordinal);
 }

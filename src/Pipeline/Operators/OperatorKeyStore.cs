@@ -32,9 +32,10 @@ public sealed class OperatorKeyStore(NpgsqlDataSource dataSource, IOptions<Opera
             return;
         }
 
-        if (key.Length < 16)
+        if (key.Length < ApiKeys.MinLength)
         {
-            throw new InvalidOperationException("Operator:ApiKey must be at least 16 characters.");
+            throw new InvalidOperationException(
+                $"Operator:ApiKey (environment Operator__ApiKey) must be at least {ApiKeys.MinLength} characters: a short key can be guessed.");
         }
 
         await using var command = dataSource.CreateCommand(Upsert);

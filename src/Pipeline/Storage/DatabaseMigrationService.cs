@@ -1,17 +1,36 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 using Payments.Pipeline.Hosting;
 
 namespace Payments.Pipeline.Storage;
 
 /// <summary>
 /// Migrates the schema while the host starts: nothing that touches the database may run
-/// before this completes, so it is a blocking <see cref="IHostedService.StartAsync"/>.
+/// before this completes, so it is a blocking <see cref="IHostedService.StartAsync"/>. With
+/// <c>ConnectionStrings:Migrations</c> set, migrations run as that (owning) role and the service
+/// itself connects as one that owns nothing, so it cannot alter tables or switch off the
+/// ledger's triggers; unset, the service's own connection migrates.
 /// </summary>
-internal sealed class DatabaseMigrationService(MigrationRunner runner, Readiness readiness) : IHostedService
+internal sealed class DatabaseMigrationService(
+    MigrationRunner runner, Readiness readiness, IConfiguration configuration, ILogger<MigrationRunner> logger) : IHostedService
 {
+    public const string ConnectionStringName = "Migrations";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await runner.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        var owner = configuration.GetConnectionString(ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(owner))
+        {
+            await runner.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var dataSource = NpgsqlDataSource.Create(owner);
+            await new MigrationRunner(dataSource, logger).MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         readiness.MarkDatabaseMigrated();
     }
 

@@ -11,6 +11,9 @@ public sealed class SmallAdmissionServiceFixture : ServiceFixture
     protected override IReadOnlyDictionary<string, string?> ServiceSettings => new Dictionary<string, string?>
     {
         ["Charges:MaxInProgress"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+
+        // One merchant fills the whole limit here (the share per merchant is tested in Security).
+        ["Charges:MaxShareOfInProgress"] = "1",
     };
 }
 

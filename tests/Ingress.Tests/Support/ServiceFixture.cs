@@ -19,8 +19,8 @@ namespace Payments.Ingress.Tests.Support;
 /// </summary>
 public class ServiceFixture : IAsyncLifetime
 {
-    public const string MerchantKey = "sk_test_merchant_a_0123456789";
-    public const string OtherMerchantKey = "sk_test_merchant_b_0123456789";
+    public const string MerchantKey = "sk_test_merchant_a_0123456789abcdef";
+    public const string OtherMerchantKey = "sk_test_merchant_b_0123456789abcdef";
     public const string WebhookSecret = "whsec_tests_only";
     public const string OperatorKey = "sk_operator_tests_only_0123456789";
 
@@ -105,6 +105,7 @@ public class ServiceFixture : IAsyncLifetime
             ["Charges:ResolveBackoffMax"] = "00:00:01",
             ["Charges:SweepInterval"] = "00:00:00.200",
             ["Charges:RecoveryThreshold"] = "00:00:02",
+            ["DemoMerchant:Enabled"] = "true",
             ["DemoMerchant:ApiKey"] = MerchantKey,
             ["DemoMerchant:FeeBps"] = "250",
             ["DemoMerchant:FeeFixed"] = "10",

@@ -118,7 +118,7 @@ public sealed class OutboxPublisherTests(TestDatabase database) : IClassFixture<
     public async Task Replayed_hand_off_records_and_queues_each_event_once()
     {
         await database.ExecuteAsync(
-            "INSERT INTO merchants (id, name, api_key_hash) VALUES ($1, $1, sha256(convert_to($1, 'UTF8'))) ON CONFLICT (id) DO NOTHING", OutboxRows.MerchantId);
+            "INSERT INTO merchants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING", OutboxRows.MerchantId);
         await database.ExecuteAsync("""
             INSERT INTO webhook_endpoints (id, merchant_id, url, secret, idempotency_key, request_hash)
             VALUES ('we_replay', $1, 'http://127.0.0.1:9/hooks', 'whsec_' || repeat('0', 64), 'replay-key', sha256(''::bytea))

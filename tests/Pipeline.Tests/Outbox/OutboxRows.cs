@@ -9,8 +9,8 @@ internal static class OutboxRows
 
     private const string Insert = """
         WITH merchant AS (
-            INSERT INTO merchants (id, name, api_key_hash)
-            VALUES ($1, $1, sha256(convert_to($1, 'UTF8')))
+            INSERT INTO merchants (id, name)
+            VALUES ($1, $1)
             ON CONFLICT (id) DO NOTHING
         ),
         charges AS (

@@ -6,7 +6,7 @@ namespace Payments.Pipeline.Tests.Storage;
 public sealed class LedgerConstraintTests(TestDatabase database) : IClassFixture<TestDatabase>, IAsyncLifetime
 {
     public async Task InitializeAsync() => await database.ExecuteAsync("""
-        INSERT INTO merchants (id, name, api_key_hash) VALUES ('mch_ledger', 'Ledger', sha256('k-ledger'::bytea)) ON CONFLICT DO NOTHING;
+        INSERT INTO merchants (id, name) VALUES ('mch_ledger', 'Ledger') ON CONFLICT DO NOTHING;
         INSERT INTO ledger_accounts (id, kind) VALUES ('test_asset', 'asset'), ('test_liability', 'liability') ON CONFLICT DO NOTHING;
         """);
 

@@ -12,7 +12,8 @@ public sealed class SchemaConstraintTests(TestDatabase database) : IClassFixture
         """;
 
     public async Task InitializeAsync() => await database.ExecuteAsync("""
-        INSERT INTO merchants (id, name, api_key_hash) VALUES ('mch_schema', 'Schema', sha256('k-schema'::bytea)) ON CONFLICT DO NOTHING;
+        INSERT INTO merchants (id, name) VALUES ('mch_schema', 'Schema') ON CONFLICT DO NOTHING;
+        INSERT INTO api_keys (id, merchant_id, key_hash, prefix, origin) VALUES ('key_schema', 'mch_schema', sha256('k-schema'::bytea), '', 'configured') ON CONFLICT DO NOTHING;
         """);
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -31,7 +32,7 @@ public sealed class SchemaConstraintTests(TestDatabase database) : IClassFixture
     {
         var key = Key();
         await InsertChargeAsync(Id(), key);
-        await database.ExecuteAsync("INSERT INTO merchants (id, name, api_key_hash) VALUES ('mch_other', 'Other', sha256('k-other'::bytea)) ON CONFLICT DO NOTHING");
+        await database.ExecuteAsync("INSERT INTO merchants (id, name) VALUES ('mch_other', 'Other') ON CONFLICT DO NOTHING");
 
         await database.ExecuteAsync(InsertCharge.Replace("'mch_schema'", "'mch_other'", StringComparison.Ordinal), Id(), key, 100L, "USD", DBNull.Value);
 
@@ -141,12 +142,13 @@ public sealed class SchemaConstraintTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
-    public async Task Merchant_api_key_hash_is_unique_and_fee_is_bounded()
+    public async Task Api_key_hash_is_unique_and_merchant_fee_is_bounded()
     {
+        await database.ExecuteAsync("INSERT INTO merchants (id, name) VALUES ('mch_dup', 'Dup') ON CONFLICT DO NOTHING");
         await AssertRefusedAsync(PostgresErrorCodes.UniqueViolation, () => database.ExecuteAsync(
-            "INSERT INTO merchants (id, name, api_key_hash) VALUES ('mch_dup', 'Dup', sha256('k-schema'::bytea))"));
+            "INSERT INTO api_keys (id, merchant_id, key_hash, prefix, origin) VALUES ('key_dup', 'mch_dup', sha256('k-schema'::bytea), '', 'configured')"));
         await AssertRefusedAsync(PostgresErrorCodes.CheckViolation, () => database.ExecuteAsync(
-            "INSERT INTO merchants (id, name, api_key_hash, fee_bps) VALUES ('mch_fee', 'Fee', sha256('k-fee'::bytea), 10001)"));
+            "INSERT INTO merchants (id, name, fee_bps) VALUES ('mch_fee', 'Fee', 10001)"));
     }
 
     private static string Id() => $"ch_{Guid.NewGuid():N}";

@@ -1,0 +1,157 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Payments.Ingress.Hosting;
+using Payments.Pipeline.Merchants;
+using Payments.Testing;
+
+namespace Payments.Ingress.Tests.Security;
+
+/// <summary>
+/// Keys from configuration: too short stops the start (naming the setting) before anything is
+/// written; reseeding is repeatable; a changed key replaces the configured one; the demo merchant
+/// exists only when turned on, with a long random sk_test_ key.
+/// </summary>
+public sealed class ApiKeyConfigurationTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private const string ShortKey = "sk_live_0123456789abcdef0123456"; // 31 characters
+
+    [Theory]
+    [InlineData("DemoMerchant:ApiKey", "DemoMerchant__ApiKey")]
+    [InlineData("Merchants:1:ApiKey", "Merchants__1__ApiKey")]
+    [InlineData("Operator:ApiKey", "Operator__ApiKey")]
+    public async Task Configured_key_shorter_than_32_characters_stops_the_start_naming_the_setting(string setting, string environment)
+    {
+        Assert.Equal(31, ShortKey.Length);
+        var merchants = await database.ScalarAsync<long>("SELECT count(*) FROM merchants");
+        var keys = await database.ScalarAsync<long>("SELECT count(*) FROM api_keys");
+        var settings = new Dictionary<string, string?> { [setting] = ShortKey };
+        if (setting.StartsWith("Merchants", StringComparison.Ordinal))
+        {
+            // A good merchant before it: nothing is written while any setting is bad.
+            settings["Merchants:0:Name"] = "Good key merchant";
+            settings["Merchants:0:ApiKey"] = "sk_live_" + new string('a', 40);
+            settings["Merchants:1:Name"] = "Short key merchant";
+        }
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var host = await StartAsync(settings);
+        });
+
+        Assert.Contains(environment, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("32", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ShortKey, refused.Message, StringComparison.Ordinal);
+        if (setting != "Operator:ApiKey")
+        {
+            Assert.Equal(merchants, await database.ScalarAsync<long>("SELECT count(*) FROM merchants"));
+            Assert.Equal(keys, await database.ScalarAsync<long>("SELECT count(*) FROM api_keys"));
+        }
+        else
+        {
+            Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM operator_keys"));
+        }
+    }
+
+    [Fact]
+    public async Task Demo_merchant_is_off_unless_turned_on_and_then_gets_a_long_random_test_key()
+    {
+        await using (var off = await StartAsync(new Dictionary<string, string?>()))
+        {
+            Assert.Null(off.Services.GetRequiredService<MerchantSeeder>().DemoApiKey);
+            Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM merchants WHERE id = $1", DemoMerchantOptions.Id));
+        }
+
+        await using var on = await StartAsync(new Dictionary<string, string?> { ["DemoMerchant:Enabled"] = "true" });
+        var key = on.Services.GetRequiredService<MerchantSeeder>().DemoApiKey!;
+
+        Assert.Matches("^sk_test_[0-9a-f]{40}$", key);
+        Assert.Equal(DemoMerchantOptions.Id, (await on.Services.GetRequiredService<ApiKeyStore>().FindMerchantAsync(key))?.Id);
+    }
+
+    [Fact]
+    public async Task Reseeding_the_same_key_adds_no_row_and_a_changed_key_replaces_the_configured_one()
+    {
+        var first = "sk_live_" + new string('1', 40);
+        var second = "sk_live_" + new string('2', 40);
+        var merchantId = MerchantSeeder.IdFor("Reseeded merchant");
+        Dictionary<string, string?> With(string key) => new() { ["Merchants:0:Name"] = "Reseeded merchant", ["Merchants:0:ApiKey"] = key };
+
+        await using (await StartAsync(With(first)))
+        {
+        }
+
+        await using (await StartAsync(With(first)))
+        {
+        }
+
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE merchant_id = $1", merchantId));
+
+        await using var changed = await StartAsync(With(second));
+        var keys = changed.Services.GetRequiredService<ApiKeyStore>();
+
+        Assert.Null(await keys.FindMerchantAsync(first));
+        Assert.Equal(merchantId, (await keys.FindMerchantAsync(second))?.Id);
+        Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE merchant_id = $1", merchantId));
+    }
+
+    [Fact]
+    public async Task One_key_configured_for_two_merchants_stops_the_start()
+    {
+        var key = "sk_live_" + new string('3', 40);
+        var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var host = await StartAsync(new Dictionary<string, string?>
+            {
+                ["Merchants:0:Name"] = "First of two",
+                ["Merchants:0:ApiKey"] = key,
+                ["Merchants:1:Name"] = "Second of two",
+                ["Merchants:1:ApiKey"] = key,
+            });
+        });
+
+        Assert.Contains("another merchant's key", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE merchant_id = $1", MerchantSeeder.IdFor("Second of two")));
+    }
+
+    private async Task<AsyncHost> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Payments"] = database.ConnectionString,
+            ["Psp:BaseUrl"] = "http://127.0.0.1:9",
+            ["Psp:ApiKey"] = "sk_test_sim",
+            ["Psp:WebhookSecret"] = "whsec_tests_only",
+            ["Outbox:Enabled"] = "false",
+            ["Logging:LogLevel:Default"] = "None",
+        };
+        foreach (var (key, value) in settings)
+        {
+            all[key] = value;
+        }
+
+        var app = PaymentsHost.Build(PaymentsHost.CreateBuilder([], all));
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return new AsyncHost(app);
+    }
+
+    private sealed class AsyncHost(WebApplication app) : IAsyncDisposable
+    {
+        public IServiceProvider Services => app.Services;
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}

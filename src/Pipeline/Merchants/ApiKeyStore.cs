@@ -14,7 +14,7 @@ namespace Payments.Pipeline.Merchants;
 public sealed class ApiKeyStore
 {
     private const string SelectMerchantByKeyHash = """
-        SELECT m.id, m.name, m.fee_bps, m.fee_fixed
+        SELECT m.id, m.name, m.fee_bps, m.fee_fixed, m.duplicate_policy
         FROM api_keys AS k
         JOIN merchants AS m ON m.id = k.merchant_id
         WHERE k.key_hash = $1
@@ -107,7 +107,7 @@ public sealed class ApiKeyStore
         command.Parameters.AddWithValue(ApiKeys.Hash(apiKey));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var merchant = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new Merchant(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3))
+            ? new Merchant(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetString(4))
             : null;
         _lookups.WithLabels(merchant is null ? "unknown" : "found").Inc();
         return merchant;

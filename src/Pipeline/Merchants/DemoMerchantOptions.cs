@@ -20,4 +20,7 @@ public sealed class DemoMerchantOptions
     public int FeeBps { get; set; } = 100;
 
     public long FeeFixed { get; set; }
+
+    /// <summary>What a suspected duplicate charge gets: <c>flag</c> (recorded and flagged) or <c>refuse</c> (409).</summary>
+    public string DuplicatePolicy { get; set; } = DuplicatePolicies.Flag;
 }

@@ -20,4 +20,7 @@ internal sealed class MerchantSeedOptions
     /// <summary>The platform fee's fixed part per capture, in minor units.</summary>
     [Range(0, 1_000_000)]
     public long FeeFixed { get; set; }
+
+    /// <summary>What a suspected duplicate charge gets: <c>flag</c> (recorded and flagged) or <c>refuse</c> (409).</summary>
+    public string DuplicatePolicy { get; set; } = DuplicatePolicies.Flag;
 }

@@ -28,6 +28,7 @@ public sealed class MerchantSeeder(
             RefuseShort(options.ApiKey, "DemoMerchant:ApiKey", "DemoMerchant__ApiKey");
         }
 
+        RefuseUnknownPolicy(options.DuplicatePolicy, "DemoMerchant__DuplicatePolicy");
         var seeds = new List<(string Path, MerchantSeedOptions Seed)>();
         foreach (var section in configuration.GetSection("Merchants").GetChildren())
         {
@@ -38,18 +39,19 @@ public sealed class MerchantSeeder(
             }
 
             RefuseShort(seed.ApiKey, $"{section.Path}:ApiKey", $"{EnvironmentName(section.Path)}__ApiKey");
+            RefuseUnknownPolicy(seed.DuplicatePolicy, $"{EnvironmentName(section.Path)}__DuplicatePolicy");
             seeds.Add((section.Path, seed));
         }
 
         if (options.Enabled)
         {
             DemoApiKey = string.IsNullOrEmpty(options.ApiKey) ? ApiKeys.Generate(ApiKeys.TestPrefix) : options.ApiKey;
-            await SeedAsync(new Merchant(DemoMerchantOptions.Id, options.Name, options.FeeBps, options.FeeFixed), DemoApiKey, "DemoMerchant__ApiKey", cancellationToken).ConfigureAwait(false);
+            await SeedAsync(new Merchant(DemoMerchantOptions.Id, options.Name, options.FeeBps, options.FeeFixed, options.DuplicatePolicy), DemoApiKey, "DemoMerchant__ApiKey", cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (path, seed) in seeds)
         {
-            await SeedAsync(new Merchant(IdFor(seed.Name), seed.Name, seed.FeeBps, seed.FeeFixed), seed.ApiKey!, $"{EnvironmentName(path)}__ApiKey", cancellationToken).ConfigureAwait(false);
+            await SeedAsync(new Merchant(IdFor(seed.Name), seed.Name, seed.FeeBps, seed.FeeFixed, seed.DuplicatePolicy), seed.ApiKey!, $"{EnvironmentName(path)}__ApiKey", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -65,6 +67,14 @@ public sealed class MerchantSeeder(
         if (!await keys.SeedConfiguredAsync(merchant.Id, apiKey, cancellationToken).ConfigureAwait(false))
         {
             Log.ConfiguredKeyRevoked(logger, merchant.Id, setting);
+        }
+    }
+
+    private static void RefuseUnknownPolicy(string policy, string environment)
+    {
+        if (policy is not (DuplicatePolicies.Flag or DuplicatePolicies.Refuse))
+        {
+            throw new InvalidOperationException($"{environment} must be '{DuplicatePolicies.Flag}' or '{DuplicatePolicies.Refuse}', not '{policy}'.");
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource, TimeProvider cloc
     private readonly ConcurrentDictionary<string, (Merchant Merchant, DateTimeOffset Expires)> _byId = new(StringComparer.Ordinal);
 
     private const string SelectById = """
-        SELECT id, name, fee_bps, fee_fixed
+        SELECT id, name, fee_bps, fee_fixed, duplicate_policy
         FROM merchants
         WHERE id = $1
         """;
@@ -24,10 +24,11 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource, TimeProvider cloc
     // account exists from the start, so a capture's journal can post to it.
     private const string UpsertMerchant = """
         WITH merchant AS (
-            INSERT INTO merchants (id, name, fee_bps, fee_fixed)
-            VALUES ($1, $2, $3, $4)
+            INSERT INTO merchants (id, name, fee_bps, fee_fixed, duplicate_policy)
+            VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (id) DO UPDATE
-            SET name = excluded.name, fee_bps = excluded.fee_bps, fee_fixed = excluded.fee_fixed
+            SET name = excluded.name, fee_bps = excluded.fee_bps, fee_fixed = excluded.fee_fixed,
+                duplicate_policy = excluded.duplicate_policy
             RETURNING id
         )
         INSERT INTO ledger_accounts (id, kind, merchant_id)
@@ -51,7 +52,7 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource, TimeProvider cloc
             return null;
         }
 
-        var merchant = new Merchant(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3));
+        var merchant = new Merchant(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetString(4));
         _byId[id] = (merchant, clock.GetUtcNow() + CacheFor);
         return merchant;
     }
@@ -64,6 +65,7 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource, TimeProvider cloc
         command.Parameters.AddWithValue(merchant.Name);
         command.Parameters.AddWithValue(merchant.FeeBasisPoints);
         command.Parameters.AddWithValue(merchant.FeeFixed);
+        command.Parameters.AddWithValue(merchant.DuplicatePolicy);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         _byId.TryRemove(merchant.Id, out _);
     }

@@ -27,9 +27,13 @@ public sealed class OperatorKeyStore(NpgsqlDataSource dataSource, IOptions<Opera
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // A platform without an operator key could not reconcile or read its ledger: refused at
+        // start, where it is noticed, rather than at the first 401 of an operator in need.
         if (options.Value.ApiKey is not { Length: > 0 } key)
         {
-            return;
+            throw new InvalidOperationException(
+                "Operator:ApiKey (environment Operator__ApiKey) is not set: the platform operator's API (reconciliation, ledger, keys) needs it. "
+                + "Generate one, e.g. sk_operator_ followed by 40 hex digits (openssl rand -hex 20).");
         }
 
         if (key.Length < ApiKeys.MinLength)

@@ -1,6 +1,6 @@
 namespace Payments.Pipeline.Operators;
 
-/// <summary>The platform operator's key (<c>Operator__ApiKey</c>, at least 32 characters); unset, the operator's API accepts no one.</summary>
+/// <summary>The platform operator's key (<c>Operator__ApiKey</c>, at least 32 characters); required: the service does not start without it.</summary>
 public sealed class OperatorOptions
 {
     public const string Section = "Operator";

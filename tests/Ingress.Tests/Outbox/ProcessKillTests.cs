@@ -17,6 +17,7 @@ public sealed class ProcessKillTests(OutboxCrashFixture service) : IClassFixture
             ["Psp__ApiKey"] = "sk_test_sim",
             ["Psp__WebhookSecret"] = ServiceFixture.WebhookSecret,
             ["DemoMerchant__ApiKey"] = ServiceFixture.MerchantKey,
+            ["Operator__ApiKey"] = ServiceFixture.OperatorKey,
             // Charges whose PSP call the kill interrupted come back after this lease.
             ["Charges__AttemptLease"] = "00:00:04",
             // A lease covers the longest PSP call: 2 attempts of 1 s and a retry wait.

@@ -25,6 +25,7 @@ public sealed class CrashRecoveryTests(CrashFixture service) : IClassFixture<Cra
             ["Psp__ApiKey"] = "sk_test_sim",
             ["Psp__WebhookSecret"] = ServiceFixture.WebhookSecret,
             ["DemoMerchant__ApiKey"] = ServiceFixture.MerchantKey,
+            ["Operator__ApiKey"] = ServiceFixture.OperatorKey,
             ["Pipeline__Partitions"] = "1",
             ["Pipeline__ConcurrencyPerPartition"] = "2",
             ["Pipeline__ChannelCapacity"] = "4",

@@ -33,6 +33,20 @@ public sealed class StartupChecksTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task Missing_operator_key_stops_the_service_at_start_naming_the_setting(string? key)
+    {
+        var settings = Settings();
+        settings["Operator:ApiKey"] = key;
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(settings));
+
+        Assert.Contains("Operator__ApiKey", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT count(*) FROM operator_keys"));
+    }
+
+    [Theory]
     [InlineData("10.0.0.0/33")]
     [InlineData("localhost")]
     [InlineData("127.0.0.1/8,not-a-network")]

@@ -65,6 +65,10 @@ internal sealed class EmbeddedDefaults : IAsyncDisposable
             _postgres = await EmbeddedPostgres.StartAsync(folder, logger, cancellationToken).ConfigureAwait(false);
             await _postgres.EnsureDatabaseAsync("payments", cancellationToken).ConfigureAwait(false);
             configuration[$"ConnectionStrings:{StorageServiceCollectionExtensions.ConnectionStringName}"] = _postgres.ConnectionString("payments");
+
+            // Local development: a sealing key kept with this cluster, and loopback receivers allowed.
+            EmbeddedSealingKey.Apply(configuration, folder);
+            configuration["Webhooks:AllowInsecureUrls"] ??= "true";
         }
 
         // The run command is for trying the service: it has a demo merchant (with a random sk_test_

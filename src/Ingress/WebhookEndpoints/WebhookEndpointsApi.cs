@@ -95,7 +95,15 @@ internal static class WebhookEndpointsApi
         }
 
         var pageSize = limit ?? DefaultLimit;
-        var page = await store.ListJsonAsync(context.Merchant().Id, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+        var merchantId = context.Merchant().Id;
+        var page = await store.ListJsonAsync(merchantId, starting_after, pageSize + 1, cancellationToken).ConfigureAwait(false);
+
+        // An unknown cursor compares with nothing, so it can only show as an empty page.
+        if (page.Count == 0 && starting_after is not null && await store.FindJsonAsync(merchantId, starting_after, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiProblems.UnknownCursor("starting_after");
+        }
+
         return JsonResults.List(page, pageSize);
     }
 

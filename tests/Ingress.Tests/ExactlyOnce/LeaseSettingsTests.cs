@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Payments.Ingress.Hosting;
+using Payments.Ingress.Tests.Support;
 using Payments.Testing;
 
 namespace Payments.Ingress.Tests.ExactlyOnce;
@@ -27,6 +28,8 @@ public sealed class LeaseSettingsTests : IAsyncLifetime
             ["Psp:BaseUrl"] = "http://127.0.0.1:9",
             ["Psp:ApiKey"] = "sk_test_sim",
             ["Psp:WebhookSecret"] = "whsec_tests_only",
+            ["Secrets:ActiveKeyId"] = ServiceFixture.SealingKeySettings["Secrets:ActiveKeyId"],
+            ["Secrets:SealingKeys:test"] = ServiceFixture.SealingKeySettings["Secrets:SealingKeys:test"],
             ["Psp:AttemptTimeout"] = "00:00:10",
             ["Psp:MaxRetries"] = "2",
             ["Charges:AttemptLease"] = "00:00:20",

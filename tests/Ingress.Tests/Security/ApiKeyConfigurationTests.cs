@@ -124,6 +124,8 @@ public sealed class ApiKeyConfigurationTests(TestDatabase database) : IClassFixt
             ["Psp:BaseUrl"] = "http://127.0.0.1:9",
             ["Psp:ApiKey"] = "sk_test_sim",
             ["Psp:WebhookSecret"] = "whsec_tests_only",
+            ["Secrets:ActiveKeyId"] = ServiceFixture.SealingKeySettings["Secrets:ActiveKeyId"],
+            ["Secrets:SealingKeys:test"] = ServiceFixture.SealingKeySettings["Secrets:SealingKeys:test"],
             ["Operator:ApiKey"] = ServiceFixture.OperatorKey,
             ["Outbox:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "None",

@@ -27,6 +27,8 @@ public sealed class KeyTestInstance : IAsyncDisposable
             ["Psp:BaseUrl"] = service.SimulatorUrl,
             ["Psp:ApiKey"] = "sk_test_sim",
             ["Psp:WebhookSecret"] = ServiceFixture.WebhookSecret,
+            ["Secrets:ActiveKeyId"] = ServiceFixture.SealingKeySettings["Secrets:ActiveKeyId"],
+            ["Secrets:SealingKeys:test"] = ServiceFixture.SealingKeySettings["Secrets:SealingKeys:test"],
             ["DemoMerchant:Enabled"] = "true",
             ["DemoMerchant:ApiKey"] = ServiceFixture.MerchantKey,
             ["DemoMerchant:FeeBps"] = "250",

@@ -68,16 +68,25 @@ public sealed class StartupChecksTests : IAsyncLifetime
         await service.StopAsync();
     }
 
-    private Dictionary<string, string?> Settings() => new()
+    private Dictionary<string, string?> Settings()
     {
-        ["Urls"] = "http://127.0.0.1:0",
-        ["ConnectionStrings:Payments"] = _database.ConnectionString,
-        ["Psp:BaseUrl"] = "http://127.0.0.1:9",
-        ["Psp:ApiKey"] = "sk_test_sim",
-        ["Psp:WebhookSecret"] = ServiceFixture.WebhookSecret,
-        ["Operator:ApiKey"] = ServiceFixture.OperatorKey,
-        ["Logging:LogLevel:Default"] = "Warning",
-    };
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Payments"] = _database.ConnectionString,
+            ["Psp:BaseUrl"] = "http://127.0.0.1:9",
+            ["Psp:ApiKey"] = "sk_test_sim",
+            ["Psp:WebhookSecret"] = ServiceFixture.WebhookSecret,
+            ["Operator:ApiKey"] = ServiceFixture.OperatorKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in ServiceFixture.SealingKeySettings)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
 }
 
 /// <summary>A service whose operator lets only 10.0.0.0/8 scrape: a loopback client sees no metrics.</summary>

@@ -109,6 +109,9 @@ static IHost BuildHost(string connectionString, string slot)
         // Only the publisher is measured: nothing delivers, and the monitor stays out of the way.
         ["Outbox:DeliveryEnabled"] = "false",
         ["Outbox:MonitorInterval"] = "00:10:00",
+        // Required to start; nothing is sealed or opened in this measurement.
+        ["Secrets:ActiveKeyId"] = "perf",
+        ["Secrets:SealingKeys:perf"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
     });
     builder.Logging.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Warning);
     builder.Services.AddMetrics();

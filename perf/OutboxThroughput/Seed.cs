@@ -12,10 +12,11 @@ internal static class Seed
         VALUES ($1, 'Outbox throughput', sha256(convert_to($1, 'UTF8')))
         """;
 
-    // Unreachable on purpose: the measurement queues deliveries but never sends them.
+    // Unreachable on purpose: the measurement queues deliveries but never sends them, so the
+    // sealed secret is placeholder bytes that would never open (as long as a real one).
     private const string InsertEndpoints = """
-        INSERT INTO webhook_endpoints (id, merchant_id, url, secret, idempotency_key, request_hash)
-        SELECT 'we_perf_' || g, $1, 'http://127.0.0.1:9/hooks/' || g, 'whsec_' || repeat('0', 64), 'perf-' || g, sha256(convert_to(g::text, 'UTF8'))
+        INSERT INTO webhook_endpoints (id, merchant_id, url, secret_key_id, secret_sealed, idempotency_key, request_hash)
+        SELECT 'we_perf_' || g, $1, 'http://127.0.0.1:9/hooks/' || g, 'perf', decode(repeat('00', 98), 'hex'), 'perf-' || g, sha256(convert_to(g::text, 'UTF8'))
         FROM generate_series(1, $2) AS g
         """;
 

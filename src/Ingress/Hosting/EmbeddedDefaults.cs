@@ -65,6 +65,10 @@ internal sealed class EmbeddedDefaults : IAsyncDisposable
             _postgres = await EmbeddedPostgres.StartAsync(folder, logger, cancellationToken).ConfigureAwait(false);
             await _postgres.EnsureDatabaseAsync("payments", cancellationToken).ConfigureAwait(false);
             configuration[$"ConnectionStrings:{StorageServiceCollectionExtensions.ConnectionStringName}"] = _postgres.ConnectionString("payments");
+
+            // Local development: a sealing key kept with this cluster, and loopback receivers allowed.
+            EmbeddedSealingKey.Apply(configuration, folder);
+            configuration["Webhooks:AllowInsecureUrls"] ??= "true";
         }
 
         // The embedded run has an operator, so its API can be tried; the key is printed at start.

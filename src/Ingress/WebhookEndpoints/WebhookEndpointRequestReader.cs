@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Payments.Ingress.Validation;
+using Payments.Pipeline.Outbox;
 
 namespace Payments.Ingress.WebhookEndpoints;
 
 /// <summary>
 /// Validates a create-endpoint body (<c>{ "url": "https://…" }</c>) and computes the request
-/// hash that binds its idempotency key.
+/// hash that binds its idempotency key. Where the URL may point is <see cref="OutboundAddressPolicy"/>'s
+/// rule, the same one every delivery's connection is checked against.
 /// </summary>
 internal static class WebhookEndpointRequestReader
 {
@@ -18,7 +20,7 @@ internal static class WebhookEndpointRequestReader
         public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
     }
 
-    public static Result Read(JsonElement root)
+    public static Result Read(JsonElement root, bool allowInsecureUrls)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (root.ValueKind != JsonValueKind.Object)
@@ -47,7 +49,7 @@ internal static class WebhookEndpointRequestReader
         else
         {
             url = element.GetString()!;
-            if (UrlProblem(url) is { } problem)
+            if (UrlProblem(url, allowInsecureUrls) is { } problem)
             {
                 errors["url"] = [problem];
             }
@@ -61,7 +63,7 @@ internal static class WebhookEndpointRequestReader
         return new Result.Valid(url!, RequestHash.Of("POST", "/v1/webhook_endpoints", writer => writer.WriteString("url", url)));
     }
 
-    private static string? UrlProblem(string url)
+    private static string? UrlProblem(string url, bool allowInsecureUrls)
     {
         if (url.Length is 0 or > MaxUrlLength)
         {
@@ -79,6 +81,6 @@ internal static class WebhookEndpointRequestReader
             return "Must not carry credentials; verify deliveries by their Payments-Signature instead.";
         }
 
-        return null;
+        return OutboundAddressPolicy.Refusal(uri, allowInsecureUrls);
     }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Payments.Ingress.Auth;
 using Payments.Ingress.Charges;
 using Payments.Ingress.Errors;
@@ -14,8 +15,9 @@ namespace Payments.Ingress.WebhookEndpoints;
 
 /// <summary>
 /// Merchant webhook endpoints and their deliveries. The signing secret (<c>whsec_…</c>) is in
-/// the create answer only (and its idempotent replays, so a client whose answer was lost can
-/// still learn it with the same key); GET and lists never show it.
+/// the create answer only: not in its idempotent replays (the contract shows it once, and a key
+/// that leaked from a client's logs must not fetch it again; a client whose answer was lost
+/// deletes the endpoint and creates another), nor in GET and lists.
 /// </summary>
 /// <remarks>
 /// Deliveries: <c>GET /v1/webhook_endpoints/{id}/deliveries?status=&amp;limit=&amp;starting_after=</c>
@@ -46,11 +48,11 @@ internal static class WebhookEndpointsApi
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CreateEndpointAsync(
-        HttpContext context, WebhookEndpointStore store, CancellationToken cancellationToken)
+        HttpContext context, WebhookEndpointStore store, IOptions<WebhookOptions> options, CancellationToken cancellationToken)
     {
         var request = context.MerchantPostRequest();
         var key = request.IdempotencyKey;
-        var read = WebhookEndpointRequestReader.Read(request.Body.RootElement);
+        var read = WebhookEndpointRequestReader.Read(request.Body.RootElement, options.Value.AllowInsecureUrls);
         if (read is WebhookEndpointRequestReader.Result.Invalid invalid)
         {
             return ApiProblems.InvalidRequest(invalid.Errors);
@@ -65,6 +67,11 @@ internal static class WebhookEndpointsApi
             key,
             valid.RequestHash,
             cancellationToken).ConfigureAwait(false);
+
+        if (creation is EndpointCreation.LimitReached limit)
+        {
+            return WebhookProblems.EndpointLimitReached(limit.Limit);
+        }
 
         if (creation is not EndpointCreation.Created created)
         {

@@ -46,4 +46,7 @@ internal static partial class Log
 
     [LoggerMessage(2202, LogLevel.Error, "Outcomes of {Count} webhook delivery attempts were not recorded; those deliveries will be attempted again when their lease ends")]
     public static partial void DeliveryOutcomesNotRecorded(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(2203, LogLevel.Error, "The signing secret of webhook endpoint {EndpointId} (sealed with key {KeyId}) does not open; its deliveries are not sent until the key is configured again")]
+    public static partial void DeliverySecretUnavailable(ILogger logger, string endpointId, string keyId, Exception exception);
 }

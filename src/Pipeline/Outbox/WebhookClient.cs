@@ -11,15 +11,15 @@ internal sealed class WebhookClient(HttpClient http, TimeProvider clock)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
-    /// <summary>The status code the endpoint answered; throws on timeout or a failed connection.</summary>
-    public async Task<int> SendAsync(ClaimedDelivery delivery, TimeSpan timeout, CancellationToken cancellationToken = default)
+    /// <summary>The status code the endpoint answered; throws on timeout or a failed (or refused) connection.</summary>
+    public async Task<int> SendAsync(ClaimedDelivery delivery, string secret, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         var body = Encoding.UTF8.GetBytes(delivery.Payload);
         using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url);
         request.Content = new ByteArrayContent(body);
         request.Content.Headers.ContentType = Json;
-        request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Compute(delivery.Secret, clock.GetUtcNow().ToUnixTimeSeconds(), body));
+        request.Headers.TryAddWithoutValidation(WebhookSignature.Header, WebhookSignature.Compute(secret, clock.GetUtcNow().ToUnixTimeSeconds(), body));
         request.Headers.TryAddWithoutValidation("Payments-Event-Id", delivery.EventId);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Payments.Pipeline.Secrets;
 
 namespace Payments.Pipeline.Outbox;
 
@@ -53,7 +54,7 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
         SET next_attempt_at = now() + $5::interval, attempts = d.attempts + 1, updated_at = now()
         FROM chosen AS c, event_feed AS f, webhook_endpoints AS e
         WHERE d.id = c.id AND f.position = d.event_position AND e.id = d.endpoint_id
-        RETURNING d.id, d.endpoint_id, e.url, e.secret, d.event_id, f.payload, d.attempts
+        RETURNING d.id, d.endpoint_id, e.url, e.secret_key_id, e.secret_sealed, d.event_id, f.payload, d.attempts
         """;
 
     // Outcomes of many attempts in one statement. `attempts = r.attempt` fences a late outcome
@@ -161,7 +162,8 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             claimed.Add(new ClaimedDelivery(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6)));
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), new SealedSecret(reader.GetString(3), reader.GetFieldValue<byte[]>(4)),
+                reader.GetString(5), reader.GetString(6), reader.GetInt32(7)));
         }
 
         return claimed;

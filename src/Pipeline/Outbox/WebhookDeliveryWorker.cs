@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Prometheus;
 using Payments.Pipeline.Observability;
+using Payments.Pipeline.Secrets;
 
 namespace Payments.Pipeline.Outbox;
 
@@ -23,6 +24,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
     private readonly OutboxOptions _options;
     private readonly WebhookDeliveryStore _store;
     private readonly WebhookClient _client;
+    private readonly SecretSealer _sealer;
     private readonly WakeSignal _work;
     private readonly ILogger<WebhookDeliveryWorker> _logger;
     private readonly Counter _attempts;
@@ -45,6 +47,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         IOptions<OutboxOptions> options,
         WebhookDeliveryStore store,
         WebhookClient client,
+        SecretSealer sealer,
         WakeSignal work,
         PaymentsMetrics metrics,
         ILogger<WebhookDeliveryWorker> logger)
@@ -54,6 +57,7 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         _options = options.Value;
         _store = store;
         _client = client;
+        _sealer = sealer;
         _work = work;
         _logger = logger;
 
@@ -154,34 +158,40 @@ internal sealed class WebhookDeliveryWorker : BackgroundService
         return claimed.Count == room;
     }
 
-    /// <summary>One attempt; never throws: whatever happens becomes an outcome.</summary>
+    /// <summary>One attempt; never throws: whatever happens becomes an outcome (see <see cref="WebhookDeliveryErrors"/>).</summary>
     private async Task DeliverAsync(ClaimedDelivery delivery, CancellationToken stoppingToken)
     {
         var started = TimeProvider.System.GetTimestamp();
         DeliveryOutcome outcome;
         try
         {
-            var status = await _client.SendAsync(delivery, _options.DeliveryTimeout, stoppingToken).ConfigureAwait(false);
+            var secret = _sealer.Unseal(delivery.Secret, WebhookEndpointStore.SealingContext(delivery.EndpointId));
+            var status = await _client.SendAsync(delivery, secret, _options.DeliveryTimeout, stoppingToken).ConfigureAwait(false);
             outcome = status is >= 200 and < 300
                 ? new DeliveryOutcome(delivery.Id, delivery.EndpointId, delivery.EventId, delivery.Attempt, DeliveryOutcome.Delivered, status, null, TimeSpan.Zero)
-                : Failure(delivery, status, $"HTTP {status}");
+                : Failure(delivery, status, WebhookDeliveryErrors.HttpStatus);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             outcome = new DeliveryOutcome(delivery.Id, delivery.EndpointId, delivery.EventId, delivery.Attempt, DeliveryOutcome.Released, null, null, TimeSpan.Zero);
         }
-        catch (TimeoutException e)
+        catch (SecretUnavailableException e)
         {
-            outcome = Failure(delivery, null, e.Message);
+            // Fail closed: nothing is sent unsigned or signed with a guess; an operator restores the key.
+            Log.DeliverySecretUnavailable(_logger, delivery.EndpointId, delivery.Secret.KeyId, e);
+            outcome = Failure(delivery, null, WebhookDeliveryErrors.SecretUnavailable);
+        }
+        catch (TimeoutException)
+        {
+            outcome = Failure(delivery, null, WebhookDeliveryErrors.Timeout);
         }
         catch (HttpRequestException e)
         {
-            // The error kind, not the message: a message may quote the URL, and URLs can carry tokens.
-            outcome = Failure(delivery, null, $"connection failed: {e.HttpRequestError}");
+            outcome = Failure(delivery, null, WebhookDeliveryErrors.Of(e));
         }
         catch (Exception e) when (e is InvalidOperationException or UriFormatException or NotSupportedException)
         {
-            outcome = Failure(delivery, null, $"request refused: {e.GetType().Name}");
+            outcome = Failure(delivery, null, WebhookDeliveryErrors.ConnectionFailed);
         }
 
         _duration.Observe(TimeProvider.System.GetElapsedTime(started).TotalSeconds);

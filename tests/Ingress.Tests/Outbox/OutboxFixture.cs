@@ -5,7 +5,8 @@ namespace Payments.Ingress.Tests.Outbox;
 /// <summary>
 /// The service with the outbox publisher on a slot of this test class's own (slot names are
 /// per cluster, and every test class has its own database), short intervals so that
-/// retries and parking happen within a test, and a webhook receiver on a loopback port.
+/// retries and parking happen within a test, and a webhook receiver on a loopback port (so
+/// <c>Webhooks:AllowInsecureUrls</c> is on: http and loopback endpoints are accepted).
 /// </summary>
 public class OutboxFixture : ServiceFixture, IAsyncLifetime
 {
@@ -25,6 +26,7 @@ public class OutboxFixture : ServiceFixture, IAsyncLifetime
         ["Outbox:DeliveryTimeout"] = "00:00:00.500",
         ["Outbox:DeliveryPollInterval"] = "00:00:00.100",
         ["Outbox:DeliveryConcurrencyPerEndpoint"] = "8",
+        ["Webhooks:AllowInsecureUrls"] = "true",
     };
 
     protected override IReadOnlyDictionary<string, string?> ServiceSettings =>

@@ -26,7 +26,7 @@ public sealed class ProcessKillTests(OutboxCrashFixture service) : IClassFixture
             ["Charges__RecoveryThreshold"] = "00:00:02",
             ["Charges__SweepInterval"] = "00:00:00.200",
         };
-        foreach (var (key, value) in service.OutboxSettings)
+        foreach (var (key, value) in service.OutboxSettings.Concat(ServiceFixture.SealingKeySettings))
         {
             environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }

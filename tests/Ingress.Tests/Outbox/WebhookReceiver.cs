@@ -14,7 +14,7 @@ namespace Payments.Ingress.Tests.Outbox;
 /// Merchant webhook endpoints on a loopback port (<c>/hooks/{name}</c>): every request's
 /// <c>Payments-Signature</c> is verified against the secret of its endpoint, and everything
 /// that arrives is recorded, raw, in arrival order. How each endpoint answers can change
-/// while a test runs (200, 500, or no answer at all).
+/// while a test runs (200, 500, a redirect to <see cref="RedirectTarget"/>, or no answer at all).
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -38,6 +38,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         Ok,
         ServerError,
         NoAnswer,
+
+        /// <summary>307 to the endpoint's <see cref="RedirectTarget"/>, which records what arrives like any endpoint.</summary>
+        Redirect,
     }
 
     public static async Task<WebhookReceiver> StartAsync()
@@ -48,6 +51,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public string UrlFor(string name) => $"{_app.Urls.First()}/hooks/{name}";
+
+    public static string RedirectTarget(string name) => name + "-redirected";
 
     /// <summary>The secret the service returned for the endpoint; requests are verified with it.</summary>
     public void SetSecret(string name, string secret) => _secrets[name] = secret;
@@ -94,6 +99,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             case Answer.ServerError:
                 return Results.StatusCode(StatusCodes.Status500InternalServerError);
+            case Answer.Redirect:
+                return Results.Redirect(UrlFor(RedirectTarget(name)), permanent: false, preserveMethod: true);
             case Answer.NoAnswer:
                 // Hold the request open until the sender gives up.
                 await Task.Delay(Timeout.InfiniteTimeSpan, http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);

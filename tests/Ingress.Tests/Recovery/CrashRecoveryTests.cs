@@ -18,7 +18,7 @@ public sealed class CrashRecoveryTests(CrashFixture service) : IClassFixture<Cra
         // most intents are committed but not yet sent, and two calls are in flight.
         await service.SetFaultsAsync(new { latency_ms = new { min = 1500, max = 1500 } });
         var ids = new List<string>();
-        using (var first = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Payments"] = service.Database.ConnectionString,
             ["Psp__BaseUrl"] = service.SimulatorUrl,
@@ -34,7 +34,13 @@ public sealed class CrashRecoveryTests(CrashFixture service) : IClassFixture<Cra
             ["Psp__MaxRetries"] = "1",
             ["Psp__RetryBaseDelay"] = "00:00:00.100",
             ["Charges__RecoveryThreshold"] = "00:00:03",
-        }))
+        };
+        foreach (var (key, value) in ServiceFixture.SealingKeySettings)
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using (var first = await ServiceProcess.StartAsync(environment))
         {
             using var client = new HttpClient { BaseAddress = new Uri(first.Url) };
             client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ServiceFixture.MerchantKey);

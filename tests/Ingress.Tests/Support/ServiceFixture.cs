@@ -24,6 +24,13 @@ public class ServiceFixture : IAsyncLifetime
     public const string WebhookSecret = "whsec_tests_only";
     public const string OperatorKey = "sk_operator_tests_only_0123456789";
 
+    /// <summary>The key that seals webhook signing secrets at rest; a service does not start without one.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SealingKeySettings = new Dictionary<string, string>
+    {
+        ["Secrets:ActiveKeyId"] = "test",
+        ["Secrets:SealingKeys:test"] = "dGVzdHMgb25seTogMzIgYnl0ZXMgb2Ygc2VhbGluZyE=",
+    };
+
     private WebApplication? _simulator;
     private WebApplication? _service;
 
@@ -113,6 +120,11 @@ public class ServiceFixture : IAsyncLifetime
             ["Operator:ApiKey"] = OperatorKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in SealingKeySettings)
+        {
+            settings[key] = value;
+        }
+
         foreach (var (key, value) in ServiceSettings)
         {
             settings[key] = value;

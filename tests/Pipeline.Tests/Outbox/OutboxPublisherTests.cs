@@ -120,8 +120,8 @@ public sealed class OutboxPublisherTests(TestDatabase database) : IClassFixture<
         await database.ExecuteAsync(
             "INSERT INTO merchants (id, name, api_key_hash) VALUES ($1, $1, sha256(convert_to($1, 'UTF8'))) ON CONFLICT (id) DO NOTHING", OutboxRows.MerchantId);
         await database.ExecuteAsync("""
-            INSERT INTO webhook_endpoints (id, merchant_id, url, secret, idempotency_key, request_hash)
-            VALUES ('we_replay', $1, 'http://127.0.0.1:9/hooks', 'whsec_' || repeat('0', 64), 'replay-key', sha256(''::bytea))
+            INSERT INTO webhook_endpoints (id, merchant_id, url, secret_key_id, secret_sealed, idempotency_key, request_hash)
+            VALUES ('we_replay', $1, 'http://127.0.0.1:9/hooks', 'test', decode(repeat('00', 98), 'hex'), 'replay-key', sha256(''::bytea))
             ON CONFLICT (id) DO NOTHING
             """, OutboxRows.MerchantId);
         var store = new EventFeedStore(database.DataSource);

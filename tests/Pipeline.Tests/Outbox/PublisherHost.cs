@@ -25,6 +25,8 @@ internal static class PublisherHost
             ["Outbox:ReconnectDelayMax"] = "00:00:00.200",
             ["Outbox:MonitorInterval"] = "00:00:00.200",
             ["Outbox:DeliveryEnabled"] = "false",
+            ["Secrets:ActiveKeyId"] = "test",
+            ["Secrets:SealingKeys:test"] = Convert.ToBase64String(new byte[32]),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -34,6 +34,8 @@ internal sealed class AuthFailureLimiter : IDisposable
             TokensPerPeriod = limits.FailuresPerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
+
+            // Refilled by the partitioned limiter's own timer: no timer per bucket.
             AutoReplenishment = false,
         }));
     }
@@ -41,10 +43,10 @@ internal sealed class AuthFailureLimiter : IDisposable
     /// <summary>Whether this client has failed too often to be looked up now; then how long to wait.</summary>
     public bool IsBlocked(HttpContext context, out TimeSpan retryAfter)
     {
-        // Zero permits asks whether any are left, without taking one.
-        using var lease = _failures.AttemptAcquire(ClientOf(context), 0);
+        // Whole permits left, without taking one. (Not AttemptAcquire(0): the bucket refills in
+        // fractions, and a zero-permit acquire succeeds on any fraction above zero.)
         retryAfter = _retryAfter;
-        return !lease.IsAcquired;
+        return _failures.GetStatistics(ClientOf(context)) is { CurrentAvailablePermits: < 1 };
     }
 
     /// <summary>A key this client sent was not a live key.</summary>

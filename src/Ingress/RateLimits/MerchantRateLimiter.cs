@@ -23,6 +23,8 @@ internal sealed class MerchantRateLimiter : IDisposable
             TokensPerPeriod = limits.RequestsPerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
+
+            // Refilled by the partitioned limiter's own timer: no timer per bucket.
             AutoReplenishment = false,
         }));
     }

@@ -132,7 +132,7 @@ internal static class ChargeRequestReader
 
     private static string? OptionalString(JsonElement root, string name, int maxLength, Dictionary<string, string[]> errors)
     {
-        if (!root.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty(name, out var element))
         {
             return null;
         }
@@ -149,7 +149,7 @@ internal static class ChargeRequestReader
     private static SortedDictionary<string, string> ReadMetadata(JsonElement root, Dictionary<string, string[]> errors)
     {
         var metadata = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        if (!root.TryGetProperty("metadata", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty("metadata", out var element))
         {
             return metadata;
         }

@@ -32,7 +32,7 @@ internal static class RefundsApi
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var amount = BodyFields.OptionalAmount(body.RootElement, errors);
         string? reason = null;
-        if (body.RootElement.TryGetProperty("reason", out var r) && r.ValueKind != JsonValueKind.Null)
+        if (body.RootElement.TryGetProperty("reason", out var r))
         {
             reason = r.ValueKind == JsonValueKind.String ? r.GetString() : null;
             if (reason is null || !Reasons.Contains(reason))

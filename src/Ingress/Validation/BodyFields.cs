@@ -8,7 +8,7 @@ internal static class BodyFields
     /// <summary>Reads an optional <c>amount</c> in minor units; an error goes into <paramref name="errors"/>.</summary>
     public static long? OptionalAmount(JsonElement root, Dictionary<string, string[]> errors)
     {
-        if (!root.TryGetProperty("amount", out var element) || element.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty("amount", out var element))
         {
             return null;
         }

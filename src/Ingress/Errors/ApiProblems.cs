@@ -95,6 +95,11 @@ internal static class ApiProblems
     public static ProblemHttpResult InvalidSignature() =>
         Problem(StatusCodes.Status400BadRequest, "invalid_signature", "The webhook signature is missing, wrong or too old.");
 
+    public static ProblemHttpResult InsufficientAvailableBalance(long available) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, "insufficient_available_balance", "The payout is more than is available.",
+            $"{available} is available in this currency now; nothing was recorded.",
+            new Dictionary<string, object?>(StringComparer.Ordinal) { ["available"] = available });
+
     /// <summary>Refused before anything was read or recorded; the caller sets <c>Retry-After</c>.</summary>
     public static ProblemHttpResult RateLimited(string detail) =>
         Problem(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests; nothing was recorded.", detail);

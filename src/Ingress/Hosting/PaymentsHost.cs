@@ -1,9 +1,11 @@
+using Payments.Ingress.Balances;
 using Payments.Ingress.Charges;
 using Payments.Ingress.Disputes;
 using Payments.Ingress.Events;
 using Payments.Ingress.Health;
 using Payments.Ingress.Ledger;
 using Payments.Ingress.Merchants;
+using Payments.Ingress.Payouts;
 using Payments.Ingress.PspWebhooks;
 using Payments.Ingress.RateLimits;
 using Payments.Ingress.Reconciliation;
@@ -76,6 +78,8 @@ public static partial class PaymentsHost
         app.MapChargeOperations();
         app.MapRefunds();
         app.MapDisputes();
+        app.MapPayouts();
+        app.MapBalances();
         app.MapLedger();
         app.MapReconciliation();
         app.MapMerchantKeys();

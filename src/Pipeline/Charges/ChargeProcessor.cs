@@ -422,17 +422,9 @@ internal sealed partial class ChargeProcessor(
     private static PaymentIntentRequest RequestFor(ChargeRow charge) =>
         new(charge.Id, charge.MerchantId, charge.Amount, charge.Currency, charge.PaymentMethod, charge.Capture, charge.Description);
 
-    private TimeSpan Backoff(int attempts)
-    {
-        var exponent = Math.Clamp(attempts - 1, 0, 16);
-        var delay = TimeSpan.FromTicks(Math.Min(_options.ResolveBackoffMax.Ticks, _options.ResolveBackoff.Ticks << exponent));
+    private TimeSpan Backoff(int attempts) => RetryDelays.Backoff(attempts, _options.ResolveBackoff, _options.ResolveBackoffMax);
 
-        // Jitter, so charges that failed together do not come back together.
-        return delay * (0.8 + (Random.Shared.NextDouble() * 0.4));
-    }
-
-    /// <summary>A fixed wait stretched by up to half, so what waited together comes back spread out.</summary>
-    private static TimeSpan Jittered(TimeSpan wait) => wait * (1 + (Random.Shared.NextDouble() * 0.5));
+    private static TimeSpan Jittered(TimeSpan wait) => RetryDelays.Jittered(wait);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

@@ -11,5 +11,7 @@ public static class Ids
 
     public static string NewOperationId() => "op_" + Guid.CreateVersion7().ToString("N");
 
+    public static string NewPayoutId() => "pyt_" + Guid.CreateVersion7().ToString("N");
+
     public static string NewDisputeId() => "dsp_" + Guid.CreateVersion7().ToString("N");
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Payments.Pipeline.Balances;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Disputes;
 using Payments.Pipeline.Ledger;
@@ -10,6 +11,7 @@ using Payments.Pipeline.Operators;
 using Payments.Pipeline.Operations;
 using Payments.Pipeline.Outbox;
 using Payments.Pipeline.Partitioning;
+using Payments.Pipeline.Payouts;
 using Payments.Pipeline.Psp;
 using Payments.Pipeline.PspEvents;
 using Payments.Pipeline.PspWebhooks;
@@ -81,6 +83,13 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<OperationStore>();
         services.AddSingleton<OperationService>();
         services.AddSingleton<DisputeStore>();
+        services.AddOptions<PayoutOptions>().BindConfiguration(PayoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PayoutStore>();
+        services.AddSingleton<PayoutMetrics>();
+        services.AddSingleton<PayoutProcessor>();
+        services.AddSingleton<PayoutService>();
+        services.AddHostedService<PayoutSweepWorker>();
+        services.AddSingleton<BalanceStore>();
         services.AddSingleton<PspWebhookStore>();
         services.AddSingleton<PspWebhookHandler>();
 

@@ -12,8 +12,16 @@ internal static class LedgerAccounts
     /// <summary>Expense: the PSP's fees on captures, posted from its settlement report.</summary>
     public const string PspFees = "psp_fees";
 
+    /// <summary>Liability: money reserved for payouts the PSP has not yet shown it made (0021_payouts.sql).</summary>
+    public const string PayoutsInFlight = "payouts_in_flight";
+
     private const string MerchantPayablePrefix = "merchant_payable:";
+
+    private const string SellerPayablePrefix = "seller_payable:";
 
     /// <summary>Liability: what the platform owes one merchant.</summary>
     public static string MerchantPayable(string merchantId) => MerchantPayablePrefix + merchantId;
+
+    /// <summary>Liability: what the platform owes one of a merchant's sellers.</summary>
+    public static string SellerPayable(string sellerId) => SellerPayablePrefix + sellerId;
 }

@@ -23,4 +23,7 @@ public sealed class DemoMerchantOptions
 
     /// <summary>What a suspected duplicate charge gets: <c>flag</c> (recorded and flagged) or <c>refuse</c> (409).</summary>
     public string DuplicatePolicy { get; set; } = DuplicatePolicies.Flag;
+
+    /// <summary>Where the merchant's own payouts go: a PSP bank account token (<c>ba_…</c>), checked at start by the seeder.</summary>
+    public string BankAccount { get; set; } = Merchant.DefaultBankAccount;
 }

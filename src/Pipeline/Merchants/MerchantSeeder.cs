@@ -29,6 +29,7 @@ public sealed class MerchantSeeder(
         }
 
         RefuseUnknownPolicy(options.DuplicatePolicy, "DemoMerchant__DuplicatePolicy");
+        RefuseBadBankAccount(options.BankAccount, "DemoMerchant__BankAccount");
         var seeds = new List<(string Path, MerchantSeedOptions Seed)>();
         foreach (var section in configuration.GetSection("Merchants").GetChildren())
         {
@@ -40,18 +41,19 @@ public sealed class MerchantSeeder(
 
             RefuseShort(seed.ApiKey, $"{section.Path}:ApiKey", $"{EnvironmentName(section.Path)}__ApiKey");
             RefuseUnknownPolicy(seed.DuplicatePolicy, $"{EnvironmentName(section.Path)}__DuplicatePolicy");
+            RefuseBadBankAccount(seed.BankAccount, $"{EnvironmentName(section.Path)}__BankAccount");
             seeds.Add((section.Path, seed));
         }
 
         if (options.Enabled)
         {
             DemoApiKey = string.IsNullOrEmpty(options.ApiKey) ? ApiKeys.Generate(ApiKeys.TestPrefix) : options.ApiKey;
-            await SeedAsync(new Merchant(DemoMerchantOptions.Id, options.Name, options.FeeBps, options.FeeFixed, options.DuplicatePolicy), DemoApiKey, "DemoMerchant__ApiKey", cancellationToken).ConfigureAwait(false);
+            await SeedAsync(new Merchant(DemoMerchantOptions.Id, options.Name, options.FeeBps, options.FeeFixed, options.DuplicatePolicy, options.BankAccount), DemoApiKey, "DemoMerchant__ApiKey", cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (path, seed) in seeds)
         {
-            await SeedAsync(new Merchant(IdFor(seed.Name), seed.Name, seed.FeeBps, seed.FeeFixed, seed.DuplicatePolicy), seed.ApiKey!, $"{EnvironmentName(path)}__ApiKey", cancellationToken).ConfigureAwait(false);
+            await SeedAsync(new Merchant(IdFor(seed.Name), seed.Name, seed.FeeBps, seed.FeeFixed, seed.DuplicatePolicy, seed.BankAccount), seed.ApiKey!, $"{EnvironmentName(path)}__ApiKey", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -75,6 +77,14 @@ public sealed class MerchantSeeder(
         if (policy is not (DuplicatePolicies.Flag or DuplicatePolicies.Refuse))
         {
             throw new InvalidOperationException($"{environment} must be '{DuplicatePolicies.Flag}' or '{DuplicatePolicies.Refuse}', not '{policy}'.");
+        }
+    }
+
+    private static void RefuseBadBankAccount(string bankAccount, string environment)
+    {
+        if (!BankAccounts.IsToken(bankAccount))
+        {
+            throw new InvalidOperationException($"{environment} must be a PSP bank account token (ba_ and 1 to 64 letters, digits or underscores).");
         }
     }
 

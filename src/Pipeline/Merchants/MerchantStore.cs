@@ -15,7 +15,7 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource, TimeProvider cloc
     private readonly ConcurrentDictionary<string, (Merchant Merchant, DateTimeOffset Expires)> _byId = new(StringComparer.Ordinal);
 
     private const string SelectById = """
-        SELECT id, name, fee_bps, fee_fixed, duplicate_policy
+        SELECT id, name, fee_bps, fee_fixed, duplicate_policy, bank_account
         FROM merchants
         WHERE id = $1
         """;
@@ -24,11 +24,11 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource, TimeProvider cloc
     // account exists from the start, so a capture's journal can post to it.
     private const string UpsertMerchant = """
         WITH merchant AS (
-            INSERT INTO merchants (id, name, fee_bps, fee_fixed, duplicate_policy)
-            VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO merchants (id, name, fee_bps, fee_fixed, duplicate_policy, bank_account)
+            VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (id) DO UPDATE
             SET name = excluded.name, fee_bps = excluded.fee_bps, fee_fixed = excluded.fee_fixed,
-                duplicate_policy = excluded.duplicate_policy
+                duplicate_policy = excluded.duplicate_policy, bank_account = excluded.bank_account
             RETURNING id
         )
         INSERT INTO ledger_accounts (id, kind, merchant_id)
@@ -52,7 +52,7 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource, TimeProvider cloc
             return null;
         }
 
-        var merchant = new Merchant(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetString(4));
+        var merchant = new Merchant(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetString(4), reader.GetString(5));
         _byId[id] = (merchant, clock.GetUtcNow() + CacheFor);
         return merchant;
     }
@@ -66,6 +66,7 @@ public sealed class MerchantStore(NpgsqlDataSource dataSource, TimeProvider cloc
         command.Parameters.AddWithValue(merchant.FeeBasisPoints);
         command.Parameters.AddWithValue(merchant.FeeFixed);
         command.Parameters.AddWithValue(merchant.DuplicatePolicy);
+        command.Parameters.AddWithValue(merchant.BankAccount);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         _byId.TryRemove(merchant.Id, out _);
     }

@@ -23,11 +23,14 @@ public sealed class ChargeMetrics
         SELECT 'refund', pending_reason, extract(epoch FROM now() - min(created_at))::float8, count(*)
         FROM refunds WHERE status = 'pending' GROUP BY pending_reason
         UNION ALL
+        SELECT 'payout', pending_reason, extract(epoch FROM now() - min(created_at))::float8, count(*)
+        FROM payouts WHERE status = 'pending' GROUP BY pending_reason
+        UNION ALL
         SELECT 'dispute', status, 0, count(*)
         FROM disputes WHERE status IN ('needs_response', 'under_review') GROUP BY status
         """;
 
-    private static readonly string[] Kinds = ["charge", "capture", "void", "refund"];
+    private static readonly string[] Kinds = ["charge", "capture", "void", "refund", "payout"];
     private static readonly string[] Reasons = [PendingReason.AwaitingPsp, PendingReason.OutcomeUnknown, PendingReason.PspUnavailable, PendingReason.PspMismatch];
     private static readonly string[] OpenDisputeStatuses = ["needs_response", "under_review"];
 

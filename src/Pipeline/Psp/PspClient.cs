@@ -112,6 +112,31 @@ public sealed class PspClient
                 : new PspOutcome.NotFound(),
             cancellationToken);
 
+    /// <summary>Pays <paramref name="destination"/> out of the platform's PSP balance, under the payout's own key.</summary>
+    public Task<PspOutcome> CreatePayoutAsync(string payoutId, long amount, string currency, string destination, CancellationToken cancellationToken = default) =>
+        SendAsync("payout", HttpMethod.Post, "v1/payouts",
+            [
+                new("amount", amount.ToString(CultureInfo.InvariantCulture)),
+                new("currency", currency.ToLowerInvariant()),
+                new("destination", destination),
+                new("metadata[payout_id]", payoutId),
+            ],
+            IdempotencyKey(payoutId, "payout"), ParsePayout, cancellationToken);
+
+    public Task<PspOutcome> GetPayoutAsync(string pspPayoutId, CancellationToken cancellationToken = default) =>
+        SendAsync("retrieve_payout", HttpMethod.Get, $"v1/payouts/{Uri.EscapeDataString(pspPayoutId)}", null, null, ParsePayout, cancellationToken);
+
+    /// <summary>Finds the Payout carrying <c>metadata[payout_id]</c>; its index may lag writes, as PaymentIntent search does.</summary>
+    public Task<PspOutcome> SearchPayoutAsync(string payoutId, CancellationToken cancellationToken = default)
+    {
+        var query = Uri.EscapeDataString($"metadata['payout_id']:'{payoutId}'");
+        return SendAsync("search_payouts", HttpMethod.Get, $"v1/payouts/search?query={query}", null, null,
+            root => root.GetProperty("data") is { } data && data.GetArrayLength() > 0
+                ? new PspOutcome.PayoutCompleted(PspPayout.Parse(data[0]))
+                : new PspOutcome.NotFound(),
+            cancellationToken);
+    }
+
     /// <summary>
     /// One page of the PSP's event log, newest first: events created at or after
     /// <paramref name="createdGte"/> (the PSP's unix seconds), older than <paramref name="startingAfter"/>.
@@ -153,6 +178,8 @@ public sealed class PspClient
 
     private static PspOutcome ParseIntent(JsonElement root) => new PspOutcome.Completed(PaymentIntent.Parse(root));
 
+    private static PspOutcome ParsePayout(JsonElement root) => new PspOutcome.PayoutCompleted(PspPayout.Parse(root));
+
     /// <summary>
     /// One call: its attempts go through the resilience pipeline, each a fresh message with the same
     /// key. What the last answer means depends on what came before it within the call: an attempt
@@ -191,7 +218,7 @@ public sealed class PspClient
             var replayed = response.Headers.TryGetValues("Idempotent-Replayed", out var values) && values.Contains("true", StringComparer.OrdinalIgnoreCase);
             outcome = raw && response.StatusCode == HttpStatusCode.OK
                 ? new PspOutcome.TextRead(body)
-                : Classify(response.StatusCode, body, parse, new AnswerContext(operation is "retrieve" or "settlement_report", replayed, call.EarlierMayHaveRun));
+                : Classify(response.StatusCode, body, parse, new AnswerContext(operation is "retrieve" or "retrieve_payout" or "settlement_report", replayed, call.EarlierMayHaveRun));
         }
         catch (BrokenCircuitException)
         {
@@ -338,7 +365,7 @@ public sealed class PspClient
 
     private static string OutcomeName(PspOutcome outcome) => outcome switch
     {
-        PspOutcome.Completed or PspOutcome.RefundCompleted or PspOutcome.RefundsListed or PspOutcome.DisputesListed or PspOutcome.EventsListed or PspOutcome.TextRead => "completed",
+        PspOutcome.Completed or PspOutcome.RefundCompleted or PspOutcome.PayoutCompleted or PspOutcome.RefundsListed or PspOutcome.DisputesListed or PspOutcome.EventsListed or PspOutcome.TextRead => "completed",
         PspOutcome.Declined => "declined",
         PspOutcome.Refused => "refused",
         PspOutcome.Indeterminate i => i.Reason,

@@ -17,6 +17,9 @@ public abstract record PspOutcome
     /// <summary>200 with a Refund.</summary>
     public sealed record RefundCompleted(PspRefund Refund) : PspOutcome;
 
+    /// <summary>200 with a Payout.</summary>
+    public sealed record PayoutCompleted(PspPayout Payout) : PspOutcome;
+
     /// <summary>402 card error: the PSP refused the card, nothing was charged.</summary>
     public sealed record Declined(PaymentIntent? Intent, string Code, string Message) : PspOutcome;
 
@@ -56,5 +59,5 @@ public abstract record PspOutcome
     /// <summary>404 for a read: no such object.</summary>
     public sealed record NotFound : PspOutcome;
 
-    public bool IsDefinite => this is Completed or RefundCompleted or RefundsListed or DisputesListed or EventsListed or TextRead or Declined or Refused;
+    public bool IsDefinite => this is Completed or RefundCompleted or PayoutCompleted or RefundsListed or DisputesListed or EventsListed or TextRead or Declined or Refused;
 }

@@ -98,6 +98,16 @@ internal sealed class PayoutProcessor(
         }
     }
 
+    /// <summary>What the reconciler does with a report line that proves a move of our payout we missed: read the PSP's payout and apply it.</summary>
+    public async Task HealAsync(string payoutId, string pspPayoutId, CancellationToken cancellationToken = default)
+    {
+        if (await store.LoadAsync(payoutId, cancellationToken).ConfigureAwait(false) is { } payout
+            && await psp.GetPayoutAsync(pspPayoutId, cancellationToken).ConfigureAwait(false) is PspOutcome.PayoutCompleted read)
+        {
+            await ApplyAsync(payout, read.Payout, Actor.Pipeline, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task SendOrResolveAsync(PayoutRow payout, CancellationToken cancellationToken)
     {
         if (await store.MarkAttemptAsync(payout.Id, _options.AttemptLease, cancellationToken).ConfigureAwait(false) is not { } mark)

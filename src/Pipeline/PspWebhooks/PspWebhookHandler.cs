@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Charges.Lifecycle;
 using Payments.Pipeline.Partitioning;
+using Payments.Pipeline.Payouts;
+using Payments.Pipeline.Psp;
 
 namespace Payments.Pipeline.PspWebhooks;
 
@@ -14,7 +16,9 @@ namespace Payments.Pipeline.PspWebhooks;
 /// call (the race with our answer) is fine: the read is the truth either way. Stale and
 /// unknown events are acknowledged and recorded, never refused (the PSP would retry forever).
 /// </summary>
-public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool<WorkItem> pool, ILogger<PspWebhookHandler> logger)
+internal sealed class PspWebhookHandler(
+    PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool<WorkItem> pool, PayoutStore payouts, PayoutProcessor payoutProcessor,
+    ILogger<PspWebhookHandler> logger)
 {
     /// <summary>Applies one PSP event, from a webhook or from the PSP's event log (<paramref name="source"/>); answers what was done with it.</summary>
     public async Task<string> HandleAsync(JsonElement webhookEvent, string source = PspEventSources.Webhook, CancellationToken cancellationToken = default)
@@ -32,6 +36,11 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
         if (type.StartsWith("charge.dispute.", StringComparison.Ordinal))
         {
             return await HandleDisputeAsync(eventId, type, objectId, data, source, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (type.StartsWith("payout.", StringComparison.Ordinal))
+        {
+            return await HandlePayoutAsync(eventId, type, objectId, data, source, cancellationToken).ConfigureAwait(false);
         }
 
         if (!type.StartsWith("payment_intent.", StringComparison.Ordinal))
@@ -102,6 +111,27 @@ public sealed class PspWebhookHandler(PspWebhookStore store, PspWebhookRecorder 
         }
 
         return await ApplyAsync(new(eventId, type, objectId, "applied", found.ChargeId, source), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A payout event carries the Payout as the PSP had it, signed: it is applied at once through the
+    /// payout's lifecycle (forward moves only, so an older state changes nothing), and recorded only
+    /// after, so a failure leaves the event to be delivered (or read from the event log) again.
+    /// </summary>
+    private async Task<string> HandlePayoutAsync(string eventId, string type, string? objectId, JsonElement data, string source, CancellationToken cancellationToken)
+    {
+        var shown = PspPayout.Parse(data);
+        var payout = (shown.PayoutId is { } payoutId ? await payouts.LoadAsync(payoutId, cancellationToken).ConfigureAwait(false) : null)
+            ?? await payouts.LoadByPspReferenceAsync(shown.Id, cancellationToken).ConfigureAwait(false);
+        if (payout is null)
+        {
+            // A payout made at the PSP directly, or another system's: the reconciler reports its lines.
+            Log.UnknownPspObject(logger, eventId, type, objectId, source);
+            return await RecordAsync(new(eventId, type, objectId, "unknown_object", null, source), cancellationToken).ConfigureAwait(false);
+        }
+
+        await payoutProcessor.ApplyAsync(payout, shown, Actor.PspWebhook, cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(new(eventId, type, objectId, "applied", null, source), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Records the event with its charge's follow-up, then hands the charge over at once (the fast path).</summary>

@@ -3,6 +3,9 @@ namespace Payments.Pipeline.Reconciliation;
 /// <summary>What we recorded for the object a report line is about (a charge, refund or dispute), as its amount moved.</summary>
 internal sealed record Recorded(string ChargeId, string Currency, long Amount, string Status);
 
+/// <summary>What we recorded of a payout a report line is about; <paramref name="Sent"/> once the PSP showed it made it.</summary>
+internal sealed record RecordedPayout(string PayoutId, string? PspReference, string Currency, long Amount, string Status, bool Sent);
+
 /// <summary>What a report line comes to.</summary>
 internal abstract record LineOutcome
 {
@@ -12,14 +15,17 @@ internal abstract record LineOutcome
 
     public abstract string? ChargeId { get; }
 
-    /// <summary>We recorded the same movement: the line is matched.</summary>
-    public sealed record Matched(string ChargeId) : LineOutcome
+    /// <summary>We recorded the same movement: the line is matched (a payout's has no charge).</summary>
+    public sealed record Matched(string? ChargeId) : LineOutcome
     {
         public override string? ChargeId { get; } = ChargeId;
     }
 
-    /// <summary>The PSP proves a movement of our charge that we have not recorded: the lifecycle applies it.</summary>
-    public sealed record Heal(string Kind, string ChargeId, string Detail) : LineOutcome
+    /// <summary>
+    /// The PSP proves a movement of our charge (or of our payout, <paramref name="PayoutId"/>, with no
+    /// charge) that we have not recorded: the lifecycle applies it.
+    /// </summary>
+    public sealed record Heal(string Kind, string? ChargeId, string Detail, string? PayoutId = null) : LineOutcome
     {
         public override string? ChargeId { get; } = ChargeId;
     }
@@ -38,6 +44,47 @@ internal abstract record LineOutcome
 /// </summary>
 internal static class LineMatcher
 {
+    /// <summary>
+    /// A payout or payout failure line, matched to our payout by the id we sent (or the PSP's id).
+    /// A payout we have not seen made, or not seen fail, is healed by reading it; one we recorded
+    /// as never made contradicts the PSP, which an operator must see.
+    /// </summary>
+    public static LineOutcome DecidePayout(SettlementLine line, RecordedPayout? ours)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var amount = Math.Abs(line.Gross);
+        if (ours is null)
+        {
+            return new LineOutcome.Discrepancy(DiscrepancyKinds.UnknownAtPsp, null, null, null, line.PayoutIdMetadata is null
+                ? $"a {line.Category} of {line.PayoutId}, made at the PSP directly: no payout of ours"
+                : $"a {line.Category} of {line.PayoutId} naming {line.PayoutIdMetadata}, which we never sent");
+        }
+
+        if (!string.Equals(ours.Currency, line.Currency, StringComparison.Ordinal))
+        {
+            return new LineOutcome.Discrepancy(DiscrepancyKinds.CurrencyMismatch, null, ours.Amount, ours.Currency,
+                $"the PSP reports {line.Currency} for payout {ours.PayoutId}, which is in {ours.Currency}");
+        }
+
+        if (ours.Amount != amount)
+        {
+            return new LineOutcome.Discrepancy(DiscrepancyKinds.AmountMismatch, null, ours.Amount, ours.Currency,
+                $"the PSP reports a {line.Category} of {amount} for payout {ours.PayoutId}, we recorded {ours.Amount}");
+        }
+
+        var failure = line.Category == "payout_failure";
+        return (failure, ours.Status, ours.Sent) switch
+        {
+            (false, _, true) or (true, "failed", true) => new LineOutcome.Matched(null),
+            (_, "failed", false) => new LineOutcome.Discrepancy(DiscrepancyKinds.UnknownAtPsp, null, ours.Amount, ours.Currency,
+                $"the PSP reports a {line.Category} of payout {ours.PayoutId}, which we recorded as never made"),
+            (false, _, false) => new LineOutcome.Heal(DiscrepancyKinds.MissedPayout, null,
+                $"the PSP made payout {ours.PayoutId} ({line.PayoutId}) we had not seen made: read and applied through the lifecycle", ours.PayoutId),
+            _ => new LineOutcome.Heal(DiscrepancyKinds.MissedPayoutFailure, null,
+                $"the PSP reports payout {ours.PayoutId} failed, we had it {ours.Status}: read and applied through the lifecycle", ours.PayoutId),
+        };
+    }
+
     /// <param name="charge">Our charge of the line's PaymentIntent, if any.</param>
     /// <param name="subject">Our refund or dispute the line names (null for a charge line, or when we have none).</param>
     public static LineOutcome Decide(SettlementLine line, Recorded? charge, Recorded? subject)
@@ -106,4 +153,6 @@ internal static class DiscrepancyKinds
     public const string MissedRefund = "missed_refund";
     public const string MissedDispute = "missed_dispute";
     public const string MissedDisputeReversal = "missed_dispute_reversal";
+    public const string MissedPayout = "missed_payout";
+    public const string MissedPayoutFailure = "missed_payout_failure";
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Payments.Pipeline.Payouts;
 using Payments.Pipeline.Psp;
 
 namespace Payments.Pipeline.Reconciliation;
@@ -13,7 +14,8 @@ namespace Payments.Pipeline.Reconciliation;
 /// compared with the ledger's. A date run again writes nothing twice (each line, journal and
 /// discrepancy has a unique key); two runs of one date never run at once (one running run per date).
 /// </summary>
-internal sealed class Reconciler(PspClient psp, ReconciliationStore store, IOptions<ReconciliationOptions> options, ReconciliationMetrics metrics, ILogger<Reconciler> logger)
+internal sealed class Reconciler(
+    PspClient psp, ReconciliationStore store, PayoutProcessor payouts, IOptions<ReconciliationOptions> options, ReconciliationMetrics metrics, ILogger<Reconciler> logger)
 {
     // A heal is the charge's partition reading the PSP; the balance is compared once they are applied.
     private static readonly TimeSpan HealWait = TimeSpan.FromSeconds(30);
@@ -99,6 +101,7 @@ internal sealed class Reconciler(PspClient psp, ReconciliationStore store, IOpti
 
         var (seenLines, seenObjects) = await store.SeenAsync(lines, cancellationToken).ConfigureAwait(false);
         var (charges, subjects) = await store.RecordedAsync(lines, cancellationToken).ConfigureAwait(false);
+        var recordedPayouts = await store.RecordedPayoutsAsync(lines, cancellationToken).ConfigureAwait(false);
         var inReport = new HashSet<string>(StringComparer.Ordinal);
         var objectsInReport = new Dictionary<(string, string), string>();
         var decided = new List<(SettlementLine Line, LineOutcome Outcome)>();
@@ -118,11 +121,22 @@ internal sealed class Reconciler(PspClient psp, ReconciliationStore store, IOpti
             objectsInReport[(line.Category, subject)] = line.BalanceTransactionId;
             if (!seenLines.Contains(line.BalanceTransactionId))
             {
-                decided.Add((line, LineMatcher.Decide(line, charge, line.Category == "charge" ? null : subjects.GetValueOrDefault(subject))));
+                decided.Add((line, line.Category is "payout" or "payout_failure"
+                    ? LineMatcher.DecidePayout(line, recordedPayouts.GetValueOrDefault(line.PayoutId ?? ""))
+                    : LineMatcher.Decide(line, charge, line.Category == "charge" ? null : subjects.GetValueOrDefault(subject))));
             }
         }
 
         var posted = await store.RecordAsync(runId, date, decided, cancellationToken).ConfigureAwait(false);
+        foreach (var (line, outcome) in decided)
+        {
+            if (outcome is LineOutcome.Heal { PayoutId: { } payoutId })
+            {
+                // A payout's heal is a read of the PSP's payout applied through its lifecycle, here and now.
+                await payouts.HealAsync(payoutId, line.PayoutId!, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         var heals = ReconciliationStore.HealedCharges(decided);
         var waitUntil = DateTime.UtcNow + HealWait;
         while (heals.Count > 0 && await store.PendingHealsAsync(heals, cancellationToken).ConfigureAwait(false) > 0 && DateTime.UtcNow < waitUntil)

@@ -47,6 +47,12 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         SELECT 'dispute', psp_reference, charge_id, currency, amount, status FROM disputes WHERE psp_reference = ANY($2)
         """;
 
+    private const string SelectRecordedPayouts = """
+        SELECT id, psp_reference, currency, amount, status, sent_at IS NOT NULL
+        FROM payouts
+        WHERE id = ANY($1) OR psp_reference = ANY($2)
+        """;
+
     // Lines already reconciled (by this date's earlier runs or another date's), and the PSP objects they were about.
     private const string SelectSeen = """
         SELECT balance_transaction_id, category, coalesce(psp_object_id, '')
@@ -57,9 +63,10 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
     // One transaction for a run's outcome: the lines, the discrepancies, the follow-ups that heal,
     // and the PSP's fee journals. Unique keys make a run made again write nothing twice.
     private const string RecordLines = """
-        INSERT INTO settlement_lines (balance_transaction_id, date, run_id, category, payment_intent_id, psp_object_id, gross, fee, net, currency, outcome)
+        INSERT INTO settlement_lines (balance_transaction_id, date, run_id, category, payment_intent_id, psp_object_id, gross, fee, net, currency, outcome, available_on)
         SELECT t.*
-        FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[]) AS t
+        FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[],
+                    $12::timestamptz[]) AS t
         ON CONFLICT (balance_transaction_id) DO NOTHING
         """;
 
@@ -114,7 +121,10 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
                     THEN EXISTS (SELECT 1 FROM settlement_lines AS s WHERE s.balance_transaction_id = substr(j.reference, 9) AND s.date <= $1)
                     ELSE j.created_at < ($1 + 1)::timestamp AT TIME ZONE 'UTC'
                          OR j.charge_id IN (SELECT d.charge_id FROM discrepancies AS d JOIN reconciliation_runs AS r ON r.id = d.run_id
-                                            WHERE d.status = 'healed' AND r.date <= $1) END)
+                                            WHERE d.status = 'healed' AND r.date <= $1)
+                         OR j.payout_id IN (SELECT p.id FROM discrepancies AS d JOIN reconciliation_runs AS r ON r.id = d.run_id
+                                            JOIN payouts AS p ON p.psp_reference = d.psp_reference
+                                            WHERE d.status = 'healed' AND d.kind IN ('missed_payout', 'missed_payout_failure') AND r.date <= $1) END)
         GROUP BY e.currency
         """;
 
@@ -154,7 +164,7 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         WHERE d.id = $1 AND NOT EXISTS (SELECT 1 FROM resolved)
         """;
 
-    // Captures we recorded longer ago than the late window that no report line has named.
+    // Captures and payouts we recorded longer ago than the late window that no report line has named.
     private const string RecordMissingAtPsp = """
         INSERT INTO discrepancies (id, kind, status, run_id, charge_id, psp_reference, expected_amount, expected_currency, detail, subject)
         SELECT 'dc_' || replace(gen_random_uuid()::text, '-', ''), 'missing_at_psp', 'open', $1, c.id, c.psp_reference, c.amount_captured, c.currency,
@@ -165,6 +175,13 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         WHERE j.reference = 'capture:' || c.id
           AND j.created_at < now() - $2::interval
           AND NOT EXISTS (SELECT 1 FROM settlement_lines AS s WHERE s.category = 'charge' AND s.payment_intent_id = c.psp_reference)
+        UNION ALL
+        SELECT 'dc_' || replace(gen_random_uuid()::text, '-', ''), 'missing_at_psp', 'open', $1, NULL, p.psp_reference, p.amount, p.currency,
+               'we recorded payout ' || p.id || ' made at ' || api_time(p.sent_at) || ' that no settlement report has named',
+               'missing:' || p.id
+        FROM payouts AS p
+        WHERE p.sent_at < now() - $2::interval
+          AND NOT EXISTS (SELECT 1 FROM settlement_lines AS s WHERE s.psp_object_id = p.psp_reference AND s.category = 'payout')
         ON CONFLICT ON CONSTRAINT discrepancies_once DO NOTHING
         """;
 
@@ -250,6 +267,40 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         return (charges, subjects);
     }
 
+    /// <summary>Our payouts the lines name, by the PSP's payout id.</summary>
+    public async Task<Dictionary<string, RecordedPayout>> RecordedPayoutsAsync(IReadOnlyList<SettlementLine> lines, CancellationToken cancellationToken)
+    {
+        var payoutLines = lines.Where(l => l.PayoutId is not null).ToList();
+        var byPsp = new Dictionary<string, RecordedPayout>(StringComparer.Ordinal);
+        if (payoutLines.Count == 0)
+        {
+            return byPsp;
+        }
+
+        var ours = new List<RecordedPayout>();
+        await using (var command = dataSource.CreateCommand(SelectRecordedPayouts))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. payoutLines.Select(l => l.PayoutIdMetadata).OfType<string>().Distinct()] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. payoutLines.Select(l => l.PayoutId!).Distinct()] });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ours.Add(new RecordedPayout(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4), reader.GetBoolean(5)));
+            }
+        }
+
+        foreach (var line in payoutLines)
+        {
+            // The id we sent names ours; failing that (a PSP that lost the metadata), the PSP's own id does.
+            if ((ours.FirstOrDefault(p => p.PayoutId == line.PayoutIdMetadata) ?? ours.FirstOrDefault(p => p.PspReference == line.PayoutId)) is { } found)
+            {
+                byPsp[line.PayoutId!] = found;
+            }
+        }
+
+        return byPsp;
+    }
+
     /// <summary>Report lines reconciled before, by their id, and the (category, PSP object) pairs they were about.</summary>
     public async Task<(HashSet<string> Lines, Dictionary<(string Category, string Object), string> Objects)> SeenAsync(
         IReadOnlyList<SettlementLine> lines, CancellationToken cancellationToken)
@@ -287,6 +338,7 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
             lines.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. decided.Select(d => d.Line.Net)] });
             lines.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. decided.Select(d => d.Line.Currency)] });
             lines.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. decided.Select(d => OutcomeName(d.Outcome))] });
+            lines.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. decided.Select(d => d.Line.AvailableOn)] });
             await lines.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -447,7 +499,7 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
 
     /// <summary>The charges whose follow-up a run asked for.</summary>
     public static IReadOnlyList<string> HealedCharges(IEnumerable<(SettlementLine Line, LineOutcome Outcome)> decided) =>
-        [.. decided.Select(d => d.Outcome).OfType<LineOutcome.Heal>().Select(h => h.ChargeId!).Distinct()];
+        [.. decided.Select(d => d.Outcome).OfType<LineOutcome.Heal>().Select(h => h.ChargeId).OfType<string>().Distinct()];
 
     /// <summary>The PSP object a line is about: its refund, dispute or payout, else its PaymentIntent.</summary>
     public static string? ObjectOf(SettlementLine line) => line.RefundId ?? line.DisputeId ?? line.PayoutId ?? line.PaymentIntentId;

@@ -137,7 +137,15 @@ $$;
 -- When the money of a settlement line is the platform's to use (its available_on), kept with the
 -- line; a line reconciled before this migration counts from its day.
 ALTER TABLE settlement_lines ADD COLUMN available_on timestamptz;
-CREATE INDEX settlement_lines_payment_intent ON settlement_lines (payment_intent_id) WHERE category = 'charge';
+
+-- Payout lines are matched to our payouts, and a payout the PSP never reported is looked for.
+CREATE INDEX settlement_lines_psp_object ON settlement_lines (psp_object_id, category);
+
+-- What the PSP proves we missed of a payout: that it made it, or that it failed (after paid too).
+ALTER TABLE discrepancies DROP CONSTRAINT discrepancies_kind_check,
+    ADD CONSTRAINT discrepancies_kind_check CHECK (kind IN (
+        'missing_at_psp', 'unknown_at_psp', 'amount_mismatch', 'currency_mismatch', 'duplicate_line', 'balance_mismatch',
+        'missed_capture', 'missed_refund', 'missed_dispute', 'missed_dispute_reversal', 'missed_payout', 'missed_payout_failure'));
 
 -- A payee's balance per currency, from the ledger alone (never a counter beside it). What the
 -- payee is owed is its payable account's balance. Of that, the credits of captures not yet settled

@@ -12,4 +12,6 @@ public static class Ids
     public static string NewOperationId() => "op_" + Guid.CreateVersion7().ToString("N");
 
     public static string NewDisputeId() => "dsp_" + Guid.CreateVersion7().ToString("N");
+
+    public static string NewSellerId() => "sel_" + Guid.CreateVersion7().ToString("N");
 }

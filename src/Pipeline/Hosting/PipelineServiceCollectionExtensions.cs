@@ -14,6 +14,7 @@ using Payments.Pipeline.Psp;
 using Payments.Pipeline.PspEvents;
 using Payments.Pipeline.PspWebhooks;
 using Payments.Pipeline.Reconciliation;
+using Payments.Pipeline.Sellers;
 using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Hosting;
@@ -81,6 +82,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<OperationStore>();
         services.AddSingleton<OperationService>();
         services.AddSingleton<DisputeStore>();
+        services.AddSingleton<SellerStore>();
         services.AddSingleton<PspWebhookStore>();
         services.AddSingleton<PspWebhookHandler>();
 

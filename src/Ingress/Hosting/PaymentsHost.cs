@@ -10,6 +10,7 @@ using Payments.Ingress.PspWebhooks;
 using Payments.Ingress.RateLimits;
 using Payments.Ingress.Reconciliation;
 using Payments.Ingress.Refunds;
+using Payments.Ingress.Sellers;
 using Payments.Ingress.WebhookEndpoints;
 using Payments.Pipeline.Hosting;
 using Microsoft.Extensions.Options;
@@ -78,6 +79,7 @@ public static partial class PaymentsHost
         app.MapChargeOperations();
         app.MapRefunds();
         app.MapDisputes();
+        app.MapSellers();
         app.MapPayouts();
         app.MapBalances();
         app.MapLedger();

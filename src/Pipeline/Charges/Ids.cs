@@ -14,4 +14,6 @@ public static class Ids
     public static string NewPayoutId() => "pyt_" + Guid.CreateVersion7().ToString("N");
 
     public static string NewDisputeId() => "dsp_" + Guid.CreateVersion7().ToString("N");
+
+    public static string NewSellerId() => "sel_" + Guid.CreateVersion7().ToString("N");
 }

@@ -16,6 +16,7 @@ using Payments.Pipeline.Psp;
 using Payments.Pipeline.PspEvents;
 using Payments.Pipeline.PspWebhooks;
 using Payments.Pipeline.Reconciliation;
+using Payments.Pipeline.Sellers;
 using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Hosting;
@@ -83,6 +84,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<OperationStore>();
         services.AddSingleton<OperationService>();
         services.AddSingleton<DisputeStore>();
+        services.AddSingleton<SellerStore>();
         services.AddOptions<PayoutOptions>().BindConfiguration(PayoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PayoutStore>();
         services.AddSingleton<PayoutMetrics>();

@@ -17,11 +17,12 @@ internal static class LedgerAccounts
 
     private const string MerchantPayablePrefix = "merchant_payable:";
 
-    private const string SellerPayablePrefix = "seller_payable:";
+    /// <summary>Each seller's payable is this and its id (SQL that makes or posts to the account builds the name).</summary>
+    public const string SellerPayablePrefix = "seller_payable:";
 
     /// <summary>Liability: what the platform owes one merchant.</summary>
     public static string MerchantPayable(string merchantId) => MerchantPayablePrefix + merchantId;
 
-    /// <summary>Liability: what the platform owes one of a merchant's sellers.</summary>
+    /// <summary>Liability: what the platform owes one seller of a merchant (its splits, less its share of refunds and disputes).</summary>
     public static string SellerPayable(string sellerId) => SellerPayablePrefix + sellerId;
 }

@@ -3,6 +3,7 @@ using PspSimulator.Clock;
 using PspSimulator.Disputes;
 using PspSimulator.Faults;
 using PspSimulator.Maintenance;
+using PspSimulator.Payouts;
 using PspSimulator.Settlement;
 using PspSimulator.Truth;
 using PspSimulator.Webhooks;
@@ -23,4 +24,5 @@ namespace PspSimulator;
 [JsonSerializable(typeof(DisputeDto))]
 [JsonSerializable(typeof(OpenDisputeRequest))]
 [JsonSerializable(typeof(CloseDisputeRequest))]
+[JsonSerializable(typeof(PayoutDto))]
 internal sealed partial class ControlJsonContext : JsonSerializerContext;

@@ -30,8 +30,8 @@ internal static partial class Log
     [LoggerMessage(9, LogLevel.Information, "Simulator clock advanced by {Seconds} s to {Now}")]
     public static partial void ClockAdvanced(ILogger logger, double seconds, DateTimeOffset now);
 
-    [LoggerMessage(10, LogLevel.Information, "Pruned {Keys} idempotency keys, {PaymentIntents} payment intents, {Events} events, {Movements} movements, {Days} settlement days")]
-    public static partial void Pruned(ILogger logger, int keys, int paymentIntents, int events, int movements, int days);
+    [LoggerMessage(10, LogLevel.Information, "Pruned {Keys} idempotency keys, {PaymentIntents} payment intents, {Events} events, {Movements} movements, {Days} settlement days, {Payouts} payouts")]
+    public static partial void Pruned(ILogger logger, int keys, int paymentIntents, int events, int movements, int days, int payouts);
 
     [LoggerMessage(11, LogLevel.Information, "Webhook endpoint set to {Url} with {SecretCount} secrets")]
     public static partial void WebhookEndpointChanged(ILogger logger, Uri? url, int secretCount);
@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Information, "Dispute {DisputeId} on {PaymentIntentId} is now {Status}")]
     public static partial void DisputeMoved(ILogger logger, string disputeId, string paymentIntentId, string status);
+
+    [LoggerMessage(14, LogLevel.Debug, "Payout {PayoutId} is now {Status}")]
+    public static partial void PayoutMoved(ILogger logger, string payoutId, string status);
 }

@@ -6,6 +6,7 @@ using PspSimulator.Events;
 using PspSimulator.Faults;
 using PspSimulator.Maintenance;
 using PspSimulator.PaymentIntents;
+using PspSimulator.Payouts;
 using PspSimulator.Protocol;
 using PspSimulator.Refunds;
 using PspSimulator.Settlement;
@@ -60,6 +61,7 @@ public static class SimulatorHost
         v1.MapPaymentIntents();
         v1.MapRefunds();
         v1.MapDisputes();
+        v1.MapPayouts();
         v1.MapEvents();
         v1.MapSettlementReports();
         v1.Map("/{**path}", (string? path) => StripeErrors.ResourceMissing("Unrecognized request URL: /v1/" + path, "path")).WithName("UnknownApiRoute");
@@ -73,6 +75,7 @@ public static class SimulatorHost
         sim.MapSettlementControl();
         sim.MapWebhookControl();
         sim.MapDisputeControl();
+        sim.MapPayoutControl();
         return app;
     }
 }

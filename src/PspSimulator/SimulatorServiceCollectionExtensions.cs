@@ -7,6 +7,7 @@ using PspSimulator.Faults;
 using PspSimulator.Idempotency;
 using PspSimulator.Maintenance;
 using PspSimulator.PaymentIntents;
+using PspSimulator.Payouts;
 using PspSimulator.Protocol;
 using PspSimulator.Refunds;
 using PspSimulator.Settlement;
@@ -23,6 +24,7 @@ internal static class SimulatorServiceCollectionExtensions
         services.AddOptions<SimulatorOptions>().BindConfiguration(SimulatorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>();
         services.AddOptions<SettlementOptions>().BindConfiguration(SettlementOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PayoutOptions>().BindConfiguration(PayoutOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WebhookDeliveryOptions>().BindConfiguration(WebhookDeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.ConfigureHttpJsonOptions(json =>
@@ -43,6 +45,8 @@ internal static class SimulatorServiceCollectionExtensions
         services.AddSingleton<PaymentIntentStore>();
         services.AddSingleton<RefundStore>();
         services.AddSingleton<DisputeStore>();
+        services.AddSingleton<PayoutSchedule>();
+        services.AddSingleton<PayoutStore>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<MovementLog>();
@@ -62,6 +66,7 @@ internal static class SimulatorServiceCollectionExtensions
         services.AddSingleton<Pruner>();
         services.AddHostedService<PruningWorker>();
         services.AddHostedService<AuthorizationExpiryWorker>();
+        services.AddHostedService<PayoutWorker>();
         return services;
     }
 }

@@ -12,4 +12,7 @@ internal static class EventTypes
     public const string ChargeDisputeCreated = "charge.dispute.created";
     public const string ChargeDisputeUpdated = "charge.dispute.updated";
     public const string ChargeDisputeClosed = "charge.dispute.closed";
+    public const string PayoutCreated = "payout.created";
+    public const string PayoutPaid = "payout.paid";
+    public const string PayoutFailed = "payout.failed";
 }

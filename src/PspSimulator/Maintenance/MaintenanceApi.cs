@@ -5,6 +5,7 @@ using PspSimulator.Events;
 using PspSimulator.Faults;
 using PspSimulator.Idempotency;
 using PspSimulator.PaymentIntents;
+using PspSimulator.Payouts;
 using PspSimulator.Protocol;
 using PspSimulator.Refunds;
 using PspSimulator.Truth;
@@ -27,6 +28,7 @@ internal static class MaintenanceApi
         PaymentIntentStore intents,
         RefundStore refunds,
         DisputeStore disputes,
+        PayoutStore payouts,
         EventStore events,
         MovementLog movements,
         IdempotencyStore idempotency,
@@ -60,6 +62,7 @@ internal static class MaintenanceApi
             GC.CollectionCount(0),
             GC.CollectionCount(1),
             GC.CollectionCount(2),
-            (long)GC.GetTotalPauseDuration().TotalMilliseconds));
+            (long)GC.GetTotalPauseDuration().TotalMilliseconds,
+            payouts.Count));
     }
 }

@@ -4,6 +4,7 @@ using PspSimulator.Disputes;
 using PspSimulator.Events;
 using PspSimulator.Idempotency;
 using PspSimulator.PaymentIntents;
+using PspSimulator.Payouts;
 using PspSimulator.Refunds;
 using PspSimulator.Settlement;
 using PspSimulator.Truth;
@@ -20,6 +21,7 @@ internal sealed class Pruner(
     PaymentIntentStore intents,
     RefundStore refunds,
     DisputeStore disputes,
+    PayoutStore payouts,
     EventStore events,
     MovementLog movements,
     SettlementLedger settlement,
@@ -44,10 +46,11 @@ internal sealed class Pruner(
                 }),
                 events.Prune(cutoff.ToUnixTimeSeconds()),
                 movements.Prune(cutoff),
-                settlement.Prune(DateOnly.FromDateTime(cutoff.UtcDateTime)));
-            if (result.IdempotencyKeys + result.PaymentIntents + result.Events + result.Movements + result.SettlementDays > 0)
+                settlement.Prune(DateOnly.FromDateTime(cutoff.UtcDateTime)),
+                payouts.Prune(cutoff.ToUnixTimeSeconds()));
+            if (result.IdempotencyKeys + result.PaymentIntents + result.Events + result.Movements + result.SettlementDays + result.Payouts > 0)
             {
-                Log.Pruned(logger, result.IdempotencyKeys, result.PaymentIntents, result.Events, result.Movements, result.SettlementDays);
+                Log.Pruned(logger, result.IdempotencyKeys, result.PaymentIntents, result.Events, result.Movements, result.SettlementDays, result.Payouts);
             }
 
             return result;

@@ -22,4 +22,5 @@ internal sealed record StatsDto(
     int Gen0Collections,
     int Gen1Collections,
     int Gen2Collections,
-    long GcPauseMs);
+    long GcPauseMs,
+    int Payouts);

@@ -36,15 +36,9 @@ internal sealed record CreatePaymentIntentRequest(
             return false;
         }
 
-        if (!parameters.TryGet("currency", out var currency))
+        error = ParameterRules.ReadCurrency(parameters, out var currency);
+        if (error is not null)
         {
-            error = ParameterRules.Missing("currency");
-            return false;
-        }
-
-        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterLower))
-        {
-            error = StripeErrors.InvalidRequest("Invalid currency: " + currency + ". Use a lower-case ISO 4217 code.", "currency", "parameter_invalid_string");
             return false;
         }
 

@@ -7,6 +7,7 @@ namespace PspSimulator.PaymentIntents;
 /// <summary>
 /// The search index on <c>metadata['charge_id']</c>. An entry becomes visible <c>SearchLagMs</c> after
 /// the write (real time), like Stripe's eventually consistent search; the contract caps that at 5 s.
+/// Payouts keep an instance of their own on <c>metadata['payout_id']</c> (the "charge id" is then theirs).
 /// </summary>
 internal sealed class SearchIndex(IOptions<SimulatorOptions> options, TimeProvider time)
 {

@@ -3,7 +3,7 @@ using PspSimulator.Faults;
 
 namespace PspSimulator.Protocol;
 
-/// <summary>Rewrites the PaymentIntents in a 200 answer for a <see cref="TamperFault"/>.</summary>
+/// <summary>Rewrites the PaymentIntents in a 200 answer for a <see cref="TamperFault"/>; any other object passes unchanged.</summary>
 internal static class AnswerTamperer
 {
     public static StripeResponse Rewrite(StripeResponse response, string field)
@@ -16,7 +16,8 @@ internal static class AnswerTamperer
         List<JsonObject> intents = (string?)root["object"] switch
         {
             "payment_intent" => [root],
-            "search_result" => root["data"]?.AsArray().OfType<JsonObject>().ToList() ?? [],
+            // A payout search is a search_result too; only PaymentIntents are ever rewritten.
+            "search_result" => root["data"]?.AsArray().OfType<JsonObject>().Where(o => (string?)o["object"] == "payment_intent").ToList() ?? [],
             _ => [],
         };
         if (intents.Count == 0)

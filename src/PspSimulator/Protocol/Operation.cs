@@ -12,4 +12,5 @@ internal enum Operation
     ListRefunds,
     Events,
     ListDisputes,
+    Payout,
 }

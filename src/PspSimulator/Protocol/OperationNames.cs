@@ -5,7 +5,8 @@ internal static class OperationNames
 {
     /// <summary>What a fault without an <c>operations</c> list applies to: every POST that moves money.</summary>
     public const int MoneyOperations =
-        (1 << (int)Operation.Create) | (1 << (int)Operation.Capture) | (1 << (int)Operation.Cancel) | (1 << (int)Operation.Refund);
+        (1 << (int)Operation.Create) | (1 << (int)Operation.Capture) | (1 << (int)Operation.Cancel) | (1 << (int)Operation.Refund)
+        | (1 << (int)Operation.Payout);
 
     private static readonly Dictionary<string, Operation> ByName = new(StringComparer.Ordinal)
     {
@@ -18,6 +19,7 @@ internal static class OperationNames
         ["list_refunds"] = Operation.ListRefunds,
         ["events"] = Operation.Events,
         ["list_disputes"] = Operation.ListDisputes,
+        ["payout"] = Operation.Payout,
     };
 
     public static IEnumerable<string> All => ByName.Keys;

@@ -79,6 +79,21 @@ internal static class ParameterRules
         return null;
     }
 
+    /// <summary>Reads a required currency: a lower-case ISO 4217 code.</summary>
+    public static StripeResponse? ReadCurrency(FormParameters parameters, out string currency)
+    {
+        currency = string.Empty;
+        if (!parameters.TryGet("currency", out var value))
+        {
+            return Missing("currency");
+        }
+
+        currency = value;
+        return currency.Length != 3 || !currency.All(char.IsAsciiLetterLower)
+            ? StripeErrors.InvalidRequest("Invalid currency: " + currency + ". Use a lower-case ISO 4217 code.", "currency", "parameter_invalid_string")
+            : null;
+    }
+
     public static StripeResponse Missing(string name) =>
         StripeErrors.InvalidRequest("Missing required param: " + name + ".", name, "parameter_missing");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using PspSimulator.PaymentIntents;
 
@@ -16,6 +17,20 @@ internal static class StripeErrors
         Error(
             StatusCodes.Status400BadRequest,
             new ErrorBody("invalid_request_error", "payment_intent_unexpected_state", null, message, null, paymentIntent));
+
+    /// <summary>A payout larger than the platform's balance in its currency; a refusal for state, so it is saved for the key.</summary>
+    public static StripeResponse BalanceInsufficient(long amount, long available, string currency) =>
+        Error(
+            StatusCodes.Status400BadRequest,
+            new ErrorBody(
+                "invalid_request_error",
+                "balance_insufficient",
+                null,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"You have insufficient funds in your balance for this payout: {available} {currency} available, {amount} asked."),
+                "amount",
+                null));
 
     public static StripeResponse Unauthorized(string message) =>
         Error(StatusCodes.Status401Unauthorized, new ErrorBody("invalid_request_error", null, null, message, null, null));

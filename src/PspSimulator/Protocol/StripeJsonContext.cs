@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using PspSimulator.Disputes;
 using PspSimulator.PaymentIntents;
+using PspSimulator.Payouts;
 using PspSimulator.Refunds;
 
 namespace PspSimulator.Protocol;
@@ -14,4 +15,6 @@ namespace PspSimulator.Protocol;
 [JsonSerializable(typeof(RefundListDto))]
 [JsonSerializable(typeof(DisputeDto))]
 [JsonSerializable(typeof(DisputeListDto))]
+[JsonSerializable(typeof(PayoutDto))]
+[JsonSerializable(typeof(PayoutSearchResultDto))]
 internal sealed partial class StripeJsonContext : JsonSerializerContext;

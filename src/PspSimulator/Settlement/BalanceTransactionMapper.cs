@@ -11,11 +11,11 @@ namespace PspSimulator.Settlement;
 /// <item><c>refund</c>: − refunded, no fee, plus <c>refund_id</c> and <c>refund_id_metadata</c>.</item>
 /// <item><c>dispute</c>: − disputed, the dispute fee (so net = −(amount + fee)), plus <c>dispute_id</c>.</item>
 /// <item><c>dispute_reversal</c>: + disputed, no fee (the fee stays taken), ids as the dispute.</item>
+/// <item><c>payout</c>: − paid out, no fee, <c>payout_id</c> and <c>payout_id_metadata</c>.</item>
+/// <item><c>payout_failure</c>: + paid out (a failed or returned payout gives it back), ids as the payout.</item>
 /// </list>
 /// An authorization moves nothing into or out of the balance, and a dispute's fee is on the dispute's
-/// own line, so neither is a line of its own. Payouts (<c>payout</c>, − paid out, and
-/// <c>payout_failure</c>, + paid out, both with <c>payout_id</c> and <c>payout_id_metadata</c>) slot in
-/// here as two more movement kinds mapped to lines; the report, the days and the balance take any line.
+/// own line, so neither is a line of its own. The report, the days and the balance take any line.
 /// </summary>
 internal sealed class BalanceTransactionMapper(FeeCalculator fees)
 {
@@ -26,6 +26,8 @@ internal sealed class BalanceTransactionMapper(FeeCalculator fees)
         MovementKind.Refund => Line(movement, ReportingCategories.Refund, -movement.Amount, 0),
         MovementKind.Dispute => Line(movement, ReportingCategories.Dispute, -movement.Amount, movement.DisputeFee),
         MovementKind.DisputeReversal => Line(movement, ReportingCategories.DisputeReversal, movement.Amount, 0),
+        MovementKind.Payout => Line(movement, ReportingCategories.Payout, -movement.Amount, 0),
+        MovementKind.PayoutFailure => Line(movement, ReportingCategories.PayoutFailure, movement.Amount, 0),
         MovementKind.Authorize or MovementKind.DisputeFee => null,
         _ => throw new ArgumentOutOfRangeException(nameof(movement), movement.Kind, "Unknown movement kind."),
     };
@@ -42,7 +44,7 @@ internal sealed class BalanceTransactionMapper(FeeCalculator fees)
         movement.Currency,
         movement.ChargeId,
         movement.Dispute,
-        Payout: null,
-        PayoutIdMetadata: null,
+        movement.Payout,
+        movement.PayoutIdMetadata,
         movement.RefundIdMetadata);
 }

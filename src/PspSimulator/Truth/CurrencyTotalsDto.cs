@@ -18,6 +18,12 @@ internal sealed class CurrencyTotalsDto
     /// <summary>Given back by disputes closed won.</summary>
     public long DisputeReversed { get; set; }
 
+    /// <summary>Taken by payouts when they were created.</summary>
+    public long PaidOut { get; set; }
+
+    /// <summary>Given back by payouts that failed (before paid or returned after).</summary>
+    public long PayoutFailures { get; set; }
+
     public void Add(MovementKind kind, long amount)
     {
         switch (kind)
@@ -39,6 +45,12 @@ internal sealed class CurrencyTotalsDto
                 break;
             case MovementKind.DisputeReversal:
                 DisputeReversed += amount;
+                break;
+            case MovementKind.Payout:
+                PaidOut += amount;
+                break;
+            case MovementKind.PayoutFailure:
+                PayoutFailures += amount;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown movement kind.");

@@ -15,6 +15,10 @@ internal sealed class MovementCountsDto
 
     public int DisputeReversal { get; set; }
 
+    public int Payout { get; set; }
+
+    public int PayoutFailure { get; set; }
+
     public void Add(MovementKind kind)
     {
         switch (kind)
@@ -36,6 +40,12 @@ internal sealed class MovementCountsDto
                 break;
             case MovementKind.DisputeReversal:
                 DisputeReversal++;
+                break;
+            case MovementKind.Payout:
+                Payout++;
+                break;
+            case MovementKind.PayoutFailure:
+                PayoutFailure++;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown movement kind.");

@@ -15,4 +15,10 @@ internal enum MovementKind
 
     /// <summary>The disputed amount given back when a dispute closes won.</summary>
     DisputeReversal,
+
+    /// <summary>A payout's amount, taken from the balance when the payout is created.</summary>
+    Payout,
+
+    /// <summary>A payout's amount given back when it fails (before paid, or returned after).</summary>
+    PayoutFailure,
 }

@@ -11,6 +11,8 @@ internal static class MovementKindNames
         MovementKind.Dispute => "dispute",
         MovementKind.DisputeFee => "dispute_fee",
         MovementKind.DisputeReversal => "dispute_reversal",
+        MovementKind.Payout => "payout",
+        MovementKind.PayoutFailure => "payout_failure",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown movement kind."),
     };
 }

@@ -5,8 +5,8 @@ using PspSimulator.Settlement;
 namespace PspSimulator.Truth;
 
 /// <summary>
-/// The ground truth of money: every authorize, capture, refund and dispute movement carried out,
-/// appended where it is carried out (under the PaymentIntent's lock). Every movement is also handed to
+/// The ground truth of money: every authorize, capture, refund, dispute and payout movement carried
+/// out, appended where it is carried out (under the PaymentIntent's or the payout's lock). Every movement is also handed to
 /// settlement, which decides which of them are balance transactions (<see cref="BalanceTransactionMapper"/>).
 /// </summary>
 internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlement)
@@ -67,6 +67,25 @@ internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlem
             chargeId,
             clock.UtcNow,
             dispute));
+
+    /// <summary>
+    /// Records a payout's amount leaving the balance (<c>payout</c>) or coming back (<c>payout_failure</c>).
+    /// Both carry the key of the request that created the payout, so the truth counts a payout's whole
+    /// life under the key that caused it.
+    /// </summary>
+    public void RecordPayout(MovementKind kind, string payout, long amount, string currency, string? idempotencyKey, string? payoutIdMetadata) =>
+        Append(new MoneyMovement(
+            Interlocked.Increment(ref _sequence),
+            kind,
+            null,
+            null,
+            amount,
+            currency,
+            idempotencyKey,
+            null,
+            clock.UtcNow,
+            Payout: payout,
+            PayoutIdMetadata: payoutIdMetadata));
 
     private void Append(MoneyMovement movement)
     {

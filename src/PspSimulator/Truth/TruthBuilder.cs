@@ -1,15 +1,22 @@
 using System.Globalization;
 using PspSimulator.PaymentIntents;
+using PspSimulator.Payouts;
 using PspSimulator.Refunds;
 using PspSimulator.Settlement;
 
 namespace PspSimulator.Truth;
 
 /// <summary>
-/// Assembles the ground truth, whole or for one charge id, from the stores (each intent read under its
-/// lock, after letting an expired authorization expire, as every API read does).
+/// Assembles the ground truth, whole or for one charge id, from the stores (each intent or payout read
+/// under its lock, after letting what is due happen, as every API read does).
 /// </summary>
-internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refunds, MovementLog movements, SearchIndex search, PlatformBalance balance)
+internal sealed class TruthBuilder(
+    PaymentIntentStore intents,
+    RefundStore refunds,
+    PayoutStore payouts,
+    MovementLog movements,
+    SearchIndex search,
+    PlatformBalance balance)
 {
     public TruthDto Build(string? chargeId)
     {
@@ -76,9 +83,13 @@ internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refun
             .ThenBy(refund => refund.Id, StringComparer.Ordinal)
             .ToList();
 
+        // Read before the movements, so that a payout moved by this very read has its movement listed.
+        var payoutRows = chargeId is null ? payouts.Snapshot() : [];
+
         var movementRows = new List<TruthMovementDto>();
         var byKey = new SortedDictionary<string, MovementCountsDto>(StringComparer.Ordinal);
         var byChargeId = new SortedDictionary<string, MovementCountsDto>(StringComparer.Ordinal);
+        var byPayoutId = new SortedDictionary<string, PayoutCountsDto>(StringComparer.Ordinal);
         var totals = new SortedDictionary<string, CurrencyTotalsDto>(StringComparer.Ordinal);
         foreach (var movement in movements.All.OrderBy(m => m.Sequence))
         {
@@ -96,7 +107,9 @@ internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refun
                 movement.IdempotencyKey,
                 movement.ChargeId,
                 movement.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-                movement.Dispute));
+                movement.Dispute,
+                movement.Payout,
+                movement.PayoutIdMetadata));
             if (movement.IdempotencyKey is { } key)
             {
                 Counts(byKey, key).Add(movement.Kind);
@@ -105,6 +118,24 @@ internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refun
             if (movement.ChargeId is { } charge)
             {
                 Counts(byChargeId, charge).Add(movement.Kind);
+            }
+
+            if (movement.PayoutIdMetadata is { } payoutId)
+            {
+                if (!byPayoutId.TryGetValue(payoutId, out var payoutCounts))
+                {
+                    payoutCounts = new PayoutCountsDto();
+                    byPayoutId[payoutId] = payoutCounts;
+                }
+
+                if (movement.Kind == MovementKind.Payout)
+                {
+                    payoutCounts.Payout++;
+                }
+                else
+                {
+                    payoutCounts.PayoutFailure++;
+                }
             }
 
             if (!totals.TryGetValue(movement.Currency, out var total))
@@ -116,7 +147,7 @@ internal sealed class TruthBuilder(PaymentIntentStore intents, RefundStore refun
             total.Add(movement.Kind, movement.Amount);
         }
 
-        return new TruthDto(paymentIntents, refundRows, movementRows, byKey, byChargeId, totals, disputes, balance.Snapshot());
+        return new TruthDto(paymentIntents, refundRows, movementRows, byKey, byChargeId, totals, disputes, balance.Snapshot(), payoutRows, byPayoutId);
     }
 
     private static MovementCountsDto Counts(SortedDictionary<string, MovementCountsDto> counts, string key)

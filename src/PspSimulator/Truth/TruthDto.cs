@@ -2,7 +2,8 @@ namespace PspSimulator.Truth;
 
 /// <summary>
 /// The answer of <c>GET /_sim/truth</c>. <see cref="Balance"/> is the platform's balance per currency
-/// (minor units), the whole platform's even when the truth is filtered to one charge id.
+/// (minor units), the whole platform's even when the truth is filtered to one charge id. Payouts belong
+/// to no charge: a truth filtered to a charge id lists none and counts none.
 /// </summary>
 internal sealed record TruthDto(
     IReadOnlyList<TruthPaymentIntentDto> PaymentIntents,
@@ -12,4 +13,6 @@ internal sealed record TruthDto(
     IReadOnlyDictionary<string, MovementCountsDto> CountsByChargeId,
     IReadOnlyDictionary<string, CurrencyTotalsDto> Totals,
     IReadOnlyList<TruthDisputeDto> Disputes,
-    IReadOnlyDictionary<string, long> Balance);
+    IReadOnlyDictionary<string, long> Balance,
+    IReadOnlyList<TruthPayoutDto> Payouts,
+    IReadOnlyDictionary<string, PayoutCountsDto> CountsByPayoutId);

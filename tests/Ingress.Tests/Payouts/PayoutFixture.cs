@@ -65,6 +65,11 @@ public class PayoutFixture : ServiceFixture, IAsyncLifetime
         }
     }
 
+    /// <summary>The payees' settings as a child process's environment (<c>Merchants__1__Name</c>, …).</summary>
+    public IReadOnlyDictionary<string, string> PayeeEnvironment() =>
+        ServiceSettings.Where(s => s.Key.StartsWith("Merchants:", StringComparison.Ordinal) || s.Key.StartsWith("Payouts:", StringComparison.Ordinal))
+            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value ?? "");
+
     protected virtual IReadOnlyDictionary<string, string?> MoreServiceSettings => new Dictionary<string, string?>();
 
     protected override IReadOnlyDictionary<string, string?> SimulatorSettings => new Dictionary<string, string?>

@@ -39,7 +39,8 @@ internal sealed class PlatformBalance
         available = 0;
         if (!_byCurrency.TryGetValue(currency, out var account))
         {
-            return amount <= 0;
+            // Nothing ever moved in this currency: it holds 0, and a payout is at least 1.
+            return false;
         }
 
         lock (account.Gate)

@@ -30,6 +30,10 @@ public sealed class FaultConfigurationTests(ConfiguredPlanFixture simulator) : I
     [InlineData("Simulator:AuthorizationValidity", "400.00:00:00")]
     [InlineData("Simulator:ExpirySweepIntervalMs", "0")]
     [InlineData("Simulator:DisputeFee", "-1")]
+    [InlineData("Simulator:Payouts:ArrivalAfter", "00:00:00")]
+    [InlineData("Simulator:Payouts:InTransitAfter", "00:00:03")]
+    [InlineData("Simulator:Payouts:ReturnAfter", "6.00:00:00")]
+    [InlineData("Simulator:Payouts:SweepIntervalMs", "0")]
     public async Task Invalid_setting_fails_at_start(string key, string value)
     {
         var app = SimulatorHost.Build([], new Dictionary<string, string?>

@@ -4,9 +4,13 @@ using PspSimulator.Tests.Infrastructure;
 namespace PspSimulator.Tests.Payouts;
 
 /// <summary>A payout never takes more than the platform's balance in its currency, alone or racing others.</summary>
-public sealed class PayoutBalanceTests(SimulatorFixture simulator) : IClassFixture<SimulatorFixture>
+public sealed class PayoutBalanceTests(SimulatorFixture simulator) : IClassFixture<SimulatorFixture>, IAsyncLifetime
 {
     private readonly SimulatorApi _api = simulator.Api;
+
+    public Task InitializeAsync() => _api.ClearFaultsAsync();
+
+    public Task DisposeAsync() => _api.ClearFaultsAsync();
 
     [Fact]
     public async Task Payout_above_the_balance_is_refused_balance_insufficient_and_the_refusal_is_saved_for_its_key()
@@ -64,8 +68,11 @@ public sealed class PayoutBalanceTests(SimulatorFixture simulator) : IClassFixtu
         var amount = funded / 7;
         var payoutIds = Enumerable.Range(0, 20).Select(_ => PayoutHelpers.NewPayoutId()).ToList();
 
+        // The same latency for all: the twenty are held, then carried out at about the same instant.
+        await _api.SetFaultsAsync("""{ "latency_ms": { "min": 300, "max": 300 } }""");
         var answers = await Task.WhenAll(payoutIds.Select(id => PayoutHelpers.CreateAsync(_api, SimulatorApi.NewKey(), amount, currency, payoutId: id)));
 
+        await _api.ClearFaultsAsync();
         Assert.Equal(7, answers.Count(a => a.Status == HttpStatusCode.OK));
         Assert.Equal(13, answers.Count(a => a.ErrorCode == "balance_insufficient"));
         var truth = await _api.TruthAsync();

@@ -183,6 +183,21 @@ public sealed class PayoutFaultTests(SimulatorFixture simulator) : IClassFixture
     }
 
     [Fact]
+    public async Task Tamper_rewrites_payment_intents_only_so_payout_answers_stay_true()
+    {
+        var (currency, _) = await FundedCurrencyAsync();
+        var payoutId = PayoutHelpers.NewPayoutId();
+        var created = await PayoutHelpers.CreateAsync(_api, SimulatorApi.NewKey(), 1000, currency, payoutId: payoutId);
+        await _api.SetFaultsAsync("""{ "tamper": { "rate": 1, "field": "amount" } }""");
+
+        var retrieved = await _api.GetAsync("/v1/payouts/" + created.Id);
+        var searched = await _api.GetAsync("/v1/payouts/search?query=" + Uri.EscapeDataString("metadata['payout_id']:'" + payoutId + "'"));
+
+        Assert.Equal(1000, retrieved.Json["amount"]!.GetValue<long>());
+        Assert.Equal(1000, Assert.Single(searched.Json["data"]!.AsArray())!["amount"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Latency_delays_a_payout_and_it_is_carried_out_once()
     {
         var (currency, _) = await FundedCurrencyAsync();

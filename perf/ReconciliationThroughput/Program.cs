@@ -4,7 +4,9 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Payments.Pipeline.Charges;
 using Payments.Pipeline.Observability;
+using Payments.Pipeline.Payouts;
 using Payments.Pipeline.Psp;
 using Payments.Pipeline.Reconciliation;
 using Payments.Pipeline.Storage;
@@ -54,7 +56,10 @@ var store = new ReconciliationStore(dataSource);
 var metrics = new PaymentsMetrics();
 using var http = new HttpClient();
 var psp = new PspClient(http, Options.Create(new PspOptions { BaseUrl = "http://127.0.0.1:9", ApiKey = "unused" }), TimeProvider.System, metrics);
-var reconciler = new Reconciler(psp, store, Options.Create(new ReconciliationOptions()), new ReconciliationMetrics(metrics, dataSource), NullLogger<Reconciler>.Instance);
+var payouts = new PayoutProcessor(
+    new PayoutStore(dataSource), psp, new PayoutMetrics(metrics, dataSource), Options.Create(new ChargeOptions()), Options.Create(new PspOptions()),
+    Options.Create(new PayoutOptions()), NullLogger<PayoutProcessor>.Instance);
+var reconciler = new Reconciler(psp, store, payouts, Options.Create(new ReconciliationOptions()), new ReconciliationMetrics(metrics, dataSource), NullLogger<Reconciler>.Instance);
 var date = new DateOnly(2026, 11, 27);
 
 GC.Collect();

@@ -215,6 +215,31 @@ public sealed class PayoutTests(PayoutFixture service) : IClassFixture<PayoutFix
         Assert.Equal(HttpStatusCode.BadRequest, badCursor.StatusCode);
     }
 
+    [Fact]
+    public async Task Capture_is_pending_until_settled_and_a_refund_takes_from_available_at_once_never_below_zero()
+    {
+        var payee = service.Payee("pending");
+        Assert.Equal((PayoutFixture.Available, 0L), (await PayoutFixture.AvailableAsync(payee), await PayoutFixture.PendingAsync(payee)));
+
+        using var created = await ServiceFixture.PostChargeAsync(payee, ChargeBodies.NewKey(), ChargeBodies.Visa(PayoutFixture.Funding));
+        var charge = await ServiceFixture.ReadObjectAsync(created);
+        Assert.Equal((PayoutFixture.Available, PayoutFixture.Available), (await PayoutFixture.AvailableAsync(payee), await PayoutFixture.PendingAsync(payee)));
+
+        // The merchant gives back the whole refund (the platform keeps its fee): 330 more than the
+        // unsettled capture brought, so available is 0 and the rest is less pending.
+        using var refund = await ServiceFixture.PostJsonAsync(payee, $"/v1/charges/{charge["id"]}/refunds", ChargeBodies.NewKey(), $"{{\"amount\": {PayoutFixture.Funding}}}");
+        Assert.True(refund.IsSuccessStatusCode, await refund.Content.ReadAsStringAsync());
+        await Payments.Testing.Poll.UntilAsync(
+            async () => await ServiceFixture.ReadObjectAsync(await payee.GetAsync($"/v1/charges/{charge["id"]}")),
+            c => (long)c["amount_refunded"]! == PayoutFixture.Funding,
+            c => $"the refund did not end: {c.ToJsonString()}",
+            TimeSpan.FromSeconds(30));
+        Assert.Equal((0L, (2 * PayoutFixture.Available) - PayoutFixture.Funding), (await PayoutFixture.AvailableAsync(payee), await PayoutFixture.PendingAsync(payee)));
+
+        using var payout = await PayoutFixture.PostPayoutAsync(payee, ChargeBodies.NewKey(), 1);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, payout.StatusCode);
+    }
+
     [Theory]
     [InlineData("{\"amount\": 100}", "currency")]
     [InlineData("{\"currency\": \"XXX\", \"amount\": 100}", "currency")]

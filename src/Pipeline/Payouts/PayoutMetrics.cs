@@ -43,9 +43,10 @@ internal sealed class PayoutMetrics
 
     public void Mismatch() => _mismatches.Inc();
 
-    /// <summary>Reads the payees' balances in total; one scan of the payable accounts' entries.</summary>
-    public async Task RefreshOwedAsync(CancellationToken cancellationToken = default)
+    /// <summary>Reads the payees' balances in total (one scan of the payable accounts' entries); false while nothing is owed to anyone.</summary>
+    public async Task<bool> RefreshOwedAsync(CancellationToken cancellationToken = default)
     {
+        var any = false;
         await using var command = _dataSource.CreateCommand(SelectOwed);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -54,6 +55,9 @@ internal sealed class PayoutMetrics
             var currency = reader.GetString(1);
             _owed.WithLabels(payee, "available", currency).Set(reader.GetInt64(2));
             _owed.WithLabels(payee, "pending", currency).Set(reader.GetInt64(3));
+            any = true;
         }
+
+        return any;
     }
 }

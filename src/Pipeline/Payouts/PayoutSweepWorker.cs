@@ -26,6 +26,7 @@ internal sealed class PayoutSweepWorker(
     private readonly ChargeOptions _options = chargeOptions.Value;
     private readonly PayoutOptions _payouts = payoutOptions.Value;
     private DateTimeOffset _owedRefreshedAt = DateTimeOffset.MinValue;
+    private bool _owedSeen;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,9 +36,10 @@ internal sealed class PayoutSweepWorker(
             try
             {
                 await SweepOnceAsync(stoppingToken).ConfigureAwait(false);
-                if (clock.GetUtcNow() - _owedRefreshedAt >= OwedRefreshEvery)
+                // Until anything is owed the read is trivial, so it runs every tick and the series appear with the first capture.
+                if (!_owedSeen || clock.GetUtcNow() - _owedRefreshedAt >= OwedRefreshEvery)
                 {
-                    await metrics.RefreshOwedAsync(stoppingToken).ConfigureAwait(false);
+                    _owedSeen = await metrics.RefreshOwedAsync(stoppingToken).ConfigureAwait(false);
                     _owedRefreshedAt = clock.GetUtcNow();
                 }
             }

@@ -61,7 +61,14 @@ public sealed partial class HealthAndMetricsTests(ServiceFixture service) : ICla
     {
         using var charge = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(322));
         using var client = new HttpClient { BaseAddress = new Uri(service.ServiceUrl) };
-        var served = (await client.GetStringAsync("/metrics"))
+
+        // What is owed to payees is read by the payout sweep, at its next tick after the first capture.
+        var text = await Poll.UntilAsync(
+            () => client.GetStringAsync("/metrics"),
+            metrics => metrics.Contains("payments_payable_balance{", StringComparison.Ordinal),
+            _ => "the payout sweep never published what is owed to payees",
+            TimeSpan.FromSeconds(15));
+        var served = text
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(line => !line.StartsWith('#'))
             .Select(line => line[..line.IndexOfAny(['{', ' '])])

@@ -33,7 +33,8 @@ entries AS (
     SELECT j.id, p.posting_account, p.posting_amount, m.currency
     FROM journal AS j
     JOIN moved AS m ON m.id = j.charge_id
-    CROSS JOIN LATERAL ledger_postings('capture', m.merchant_id, :amount::bigint, :fee::bigint) AS p
+    CROSS JOIN LATERAL ledger_postings('capture', m.merchant_id, :amount::bigint, :fee::bigint, m.id,
+                                       CASE WHEN m.amount_split > 0 THEN m.amount_captured END) AS p
 )
 SELECT charge_json(moved::charges)::text
 FROM moved;

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Payments.Pipeline.Charges;
+using Payments.Pipeline.Merchants;
+using Payments.Pipeline.Sellers;
 
 namespace Payments.Ingress.Charges;
 
@@ -17,8 +19,10 @@ internal static class ChargeRequestReader
 
     private static readonly HashSet<string> KnownFields = new(StringComparer.Ordinal)
     {
-        "amount", "currency", "payment_method", "capture", "order_id", "description", "metadata", "allow_duplicate",
+        "amount", "currency", "payment_method", "capture", "order_id", "description", "metadata", "allow_duplicate", "splits",
     };
+
+    private static readonly HashSet<string> SplitFields = new(StringComparer.Ordinal) { "seller", "amount" };
 
     internal abstract record Result
     {
@@ -27,9 +31,14 @@ internal static class ChargeRequestReader
         public sealed record Invalid(Dictionary<string, string[]> Errors) : Result;
     }
 
-    /// <param name="refusesSuspectedDuplicates">The merchant's policy: refuse what looks like a duplicate unless the body allows it.</param>
-    public static Result Read(JsonElement root, string merchantId, string idempotencyKey, bool refusesSuspectedDuplicates = false)
+    /// <summary>
+    /// The merchant's policy decides on suspected duplicates (refused unless the body allows them)
+    /// and its fee how much of the amount the splits may take. Whether the splits' sellers are the
+    /// merchant's is for the caller to ask the database.
+    /// </summary>
+    public static Result Read(JsonElement root, Merchant merchant, string idempotencyKey)
     {
+        ArgumentNullException.ThrowIfNull(merchant);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -96,6 +105,12 @@ internal static class ChargeRequestReader
         var orderId = OptionalString(root, "order_id", 128, errors);
         var description = OptionalString(root, "description", 1000, errors);
         var metadata = ReadMetadata(root, errors);
+        var splits = ReadSplits(root, errors);
+        var splitTotal = splits.Sum(s => s.Amount);
+        if (splitTotal > 0 && !errors.ContainsKey("amount") && splitTotal > SplitRules.Room(merchant, amount))
+        {
+            errors["splits"] = [$"The splits sum to {splitTotal}; at most {SplitRules.Room(merchant, amount)} (the amount less the platform fee of {merchant.FeeFor(amount)}) can be split."];
+        }
 
         if (errors.Count > 0)
         {
@@ -103,10 +118,10 @@ internal static class ChargeRequestReader
         }
 
         var metadataJson = CanonicalMetadata(metadata);
-        var hash = RequestHash(amount, currency!, paymentMethod!, capture, orderId, description, metadataJson, allowDuplicate);
+        var hash = RequestHash(amount, currency!, paymentMethod!, capture, orderId, description, metadataJson, allowDuplicate, splits);
         return new Result.Valid(new ChargeIntent(
-            merchantId, idempotencyKey, hash, amount, currency!, paymentMethod!, capture, orderId, description, metadataJson,
-            RefuseSuspectedDuplicate: refusesSuspectedDuplicates && !allowDuplicate));
+            merchant.Id, idempotencyKey, hash, amount, currency!, paymentMethod!, capture, orderId, description, metadataJson,
+            RefuseSuspectedDuplicate: merchant.RefusesSuspectedDuplicates && !allowDuplicate, Splits: splits.Count > 0 ? splits : null));
     }
 
     private static bool IsPaymentMethodToken(string value) =>
@@ -184,6 +199,78 @@ internal static class ChargeRequestReader
         return metadata;
     }
 
+    /// <summary>
+    /// <c>splits</c>: at most ten objects <c>{ "seller": "sel_…", "amount": n }</c>, n ≥ 1, each
+    /// seller once. Every problem is listed under <c>splits</c>; an empty list is no splits.
+    /// </summary>
+    private static List<ChargeSplit> ReadSplits(JsonElement root, Dictionary<string, string[]> errors)
+    {
+        var splits = new List<ChargeSplit>();
+        if (!root.TryGetProperty("splits", out var element))
+        {
+            return splits;
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            errors["splits"] = [$"Must be a list of at most {SplitRules.MaxPerCharge} objects {{ \"seller\": \"sel_…\", \"amount\": n }}."];
+            return splits;
+        }
+
+        var problems = new List<string>();
+        if (element.GetArrayLength() > SplitRules.MaxPerCharge)
+        {
+            problems.Add($"At most {SplitRules.MaxPerCharge} splits.");
+        }
+
+        var index = 0;
+        var sellers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var split in element.EnumerateArray())
+        {
+            var at = $"splits[{index++}]";
+            if (split.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add($"{at}: must be an object {{ \"seller\": \"sel_…\", \"amount\": n }}.");
+                continue;
+            }
+
+            problems.AddRange(split.EnumerateObject().Where(p => !SplitFields.Contains(p.Name)).Select(p => $"{at}.{p.Name}: unknown field."));
+            string? seller = null;
+            if (!split.TryGetProperty("seller", out var sellerElement) || sellerElement.ValueKind != JsonValueKind.String
+                || sellerElement.GetString() is not { Length: > 0 and <= 255 } named)
+            {
+                problems.Add($"{at}.seller: must be the id of one of your sellers (sel_…).");
+            }
+            else if (!sellers.Add(named))
+            {
+                problems.Add($"{at}.seller: {named} has a split already; each seller at most once.");
+            }
+            else
+            {
+                seller = named;
+            }
+
+            long amount = 0;
+            if (!split.TryGetProperty("amount", out var amountElement) || amountElement.ValueKind != JsonValueKind.Number
+                || !amountElement.TryGetInt64(out amount) || amount is < 1 or > MaxAmount)
+            {
+                problems.Add($"{at}.amount: must be an integer number of minor units from 1 to {MaxAmount}.");
+            }
+            else if (seller is not null)
+            {
+                splits.Add(new ChargeSplit(seller, amount));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            errors["splits"] = [.. problems];
+            splits.Clear();
+        }
+
+        return splits;
+    }
+
     private static string CanonicalMetadata(SortedDictionary<string, string> metadata)
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -203,10 +290,13 @@ internal static class ChargeRequestReader
 
     /// <summary>
     /// The request's hash, keys in ordinal order; absent optional fields are written as null.
-    /// <c>allow_duplicate</c> is written only when true, so the hashes of requests without it
-    /// stay what they were before it existed (keys are kept 24 hours across a deployment).
+    /// <c>allow_duplicate</c> is written only when true and <c>splits</c> only when there are some
+    /// (in the request's order), so the hashes of requests without them stay what they were
+    /// before they existed (keys are kept 24 hours across a deployment).
     /// </summary>
-    internal static byte[] RequestHash(long amount, string currency, string paymentMethod, bool capture, string? orderId, string? description, string metadataJson, bool allowDuplicate = false) =>
+    internal static byte[] RequestHash(
+        long amount, string currency, string paymentMethod, bool capture, string? orderId, string? description, string metadataJson,
+        bool allowDuplicate = false, IReadOnlyList<ChargeSplit>? splits = null) =>
         Validation.RequestHash.Of("POST", "/v1/charges", writer =>
         {
             if (allowDuplicate)
@@ -222,5 +312,18 @@ internal static class ChargeRequestReader
             writer.WriteRawValue(metadataJson, skipInputValidation: true);
             writer.WriteString("order_id", orderId);
             writer.WriteString("payment_method", paymentMethod);
+            if (splits is { Count: > 0 })
+            {
+                writer.WriteStartArray("splits");
+                foreach (var split in splits)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNumber("amount", split.Amount);
+                    writer.WriteString("seller", split.Seller);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
         });
 }

@@ -3,6 +3,7 @@ using Payments.Ingress.Auth;
 using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
 using Payments.Pipeline.Charges;
+using Payments.Pipeline.Sellers;
 
 namespace Payments.Ingress.Charges;
 
@@ -19,18 +20,29 @@ internal static class ChargesApi
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> CreateChargeAsync(
-        HttpContext context, ChargeService charges, CancellationToken cancellationToken)
+        HttpContext context, ChargeService charges, SellerStore sellers, CancellationToken cancellationToken)
     {
         var merchant = context.Merchant();
         var request = context.MerchantPostRequest();
         var key = request.IdempotencyKey;
-        var read = ChargeRequestReader.Read(request.Body.RootElement, merchant.Id, key, merchant.RefusesSuspectedDuplicates);
+        var read = ChargeRequestReader.Read(request.Body.RootElement, merchant, key);
         if (read is ChargeRequestReader.Result.Invalid invalid)
         {
             return ApiProblems.InvalidRequest(invalid.Errors);
         }
 
         var intent = ((ChargeRequestReader.Result.Valid)read).Intent;
+        if (intent.Splits is { } splits)
+        {
+            // Sellers are never deleted, so one that is the merchant's now still is when the intent
+            // commits: the group commit's foreign key cannot fail the other intents of its batch.
+            var own = await sellers.OwnAmongAsync(merchant.Id, [.. splits.Select(s => s.Seller)], cancellationToken).ConfigureAwait(false);
+            if (splits.Where(s => !own.Contains(s.Seller)).Select(s => $"{s.Seller}: no such seller.").ToArray() is { Length: > 0 } unknown)
+            {
+                return ApiProblems.InvalidRequest(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["splits"] = unknown });
+            }
+        }
+
         var respondAsync = MerchantPost.WantsAsync(context);
 
         var answer = await charges.CreateAsync(intent, respondAsync, cancellationToken).ConfigureAwait(false);

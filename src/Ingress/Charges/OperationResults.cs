@@ -30,6 +30,8 @@ internal static class OperationResults
             case OperationAnswer.RefundExceedsCaptured exceeds:
                 return ApiProblems.Problem(StatusCodes.Status422UnprocessableEntity, "refund_exceeds_captured", "The refund is more than is left to refund.",
                     $"At most {exceeds.Refundable} can be refunded now; nothing changed.");
+            case OperationAnswer.AmountBelowSplits below:
+                return ApiProblems.AmountBelowSplits(below.Splits, below.Fee);
             case OperationAnswer.ChargeDisputed:
                 return ApiProblems.ChargeDisputed();
             case OperationAnswer.InProgress inProgress:

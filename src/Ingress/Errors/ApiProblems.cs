@@ -92,6 +92,10 @@ internal static class ApiProblems
         Problem(StatusCodes.Status409Conflict, "charge_disputed", "The charge has an open dispute.",
             "A disputed charge cannot be refunded until its dispute closes; nothing was recorded or sent to the PSP.");
 
+    public static ProblemHttpResult AmountBelowSplits(long splits, long fee) =>
+        Problem(StatusCodes.Status422UnprocessableEntity, "amount_below_splits", "The capture would leave less than the charge's splits.",
+            $"A capture must cover the splits ({splits}) and the platform fee on the captured amount ({fee} on this one); nothing was recorded or sent to the PSP.");
+
     public static ProblemHttpResult InvalidSignature() =>
         Problem(StatusCodes.Status400BadRequest, "invalid_signature", "The webhook signature is missing, wrong or too old.");
 

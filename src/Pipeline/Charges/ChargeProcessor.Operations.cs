@@ -1,6 +1,7 @@
 using Payments.Pipeline.Charges.Lifecycle;
 using Payments.Pipeline.Operations;
 using Payments.Pipeline.Psp;
+using Payments.Pipeline.Sellers;
 
 namespace Payments.Pipeline.Charges;
 
@@ -75,6 +76,19 @@ internal sealed partial class ChargeProcessor
         if (amount > charge.AmountAuthorized)
         {
             return new OperationAnswer.AmountExceedsCapturable(charge.AmountAuthorized);
+        }
+
+        if (kind == OpenStep.Capture && charge.AmountSplit > 0)
+        {
+            // Refused before anything is recorded or sent: the sellers' splits are owed in full
+            // at capture, so a capture must bring in at least them and the platform's fee on it.
+            var captured = amount ?? charge.AmountAuthorized;
+            var merchant = await merchants.FindAsync(charge.MerchantId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Merchant {charge.MerchantId} of charge {charge.Id} is missing.");
+            if (SplitRules.Room(merchant, captured) < charge.AmountSplit)
+            {
+                return new OperationAnswer.AmountBelowSplits(charge.AmountSplit, merchant.FeeFor(captured));
+            }
         }
 
         var operationId = Ids.NewOperationId();

@@ -1,6 +1,6 @@
 namespace Payments.Pipeline.Charges;
 
-/// <summary>The columns of a charge that the state machine decides on.</summary>
+/// <summary>The columns of a charge that the state machine decides on; <see cref="AmountSplit"/> is the sum of its splits.</summary>
 public sealed record ChargeRow(
     string Id,
     string MerchantId,
@@ -17,4 +17,5 @@ public sealed record ChargeRow(
     int AttemptCount,
     DateTimeOffset? PspKeySettledAt,
     int Version,
-    DateTimeOffset? FollowUpAt = null);
+    DateTimeOffset? FollowUpAt = null,
+    long AmountSplit = 0);

@@ -183,5 +183,6 @@ public sealed class ChargeService(
     /// <summary>The row just inserted, as the state machine reads it (version 1, no attempt yet).</summary>
     private static ChargeRow FreshRow(string chargeId, ChargeIntent intent) => new(
         chargeId, intent.MerchantId, ChargeStatus.Pending, PendingReason.AwaitingPsp, intent.Amount, intent.Currency, intent.PaymentMethod,
-        intent.Capture, intent.Description, PspReference: null, AmountAuthorized: 0, AmountCaptured: 0, AttemptCount: 0, PspKeySettledAt: null, Version: 1);
+        intent.Capture, intent.Description, PspReference: null, AmountAuthorized: 0, AmountCaptured: 0, AttemptCount: 0, PspKeySettledAt: null, Version: 1,
+        AmountSplit: intent.SplitTotal);
 }

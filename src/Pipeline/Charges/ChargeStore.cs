@@ -14,13 +14,17 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
     // The audit row and the charge.pending event go in with the row (invariant 6, MoveRecords).
     // A suspected duplicate (a new key, no order_id, like a live charge of the last window) names
     // that charge; one whose merchant refuses them is not inserted and comes back as refused.
+    // Splits come as flat arrays (empty for a batch without any) and go in with their charge;
+    // its sum is on the row (amount_split), which the database checks against them at commit.
+    // Written by this statement, they are invisible to charge_json in it (its sub-statements
+    // share one snapshot), so a split charge's first rendering takes them from what was inserted.
     private const string InsertIntents = $$"""
         WITH input AS (
             SELECT *
             FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::bigint[], $6::text[], $7::text[],
-                        $8::boolean[], $9::text[], $10::text[], $11::jsonb[], $12::text[], $14::boolean[])
+                        $8::boolean[], $9::text[], $10::text[], $11::jsonb[], $12::text[], $14::boolean[], $16::bigint[])
                 AS t(id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method,
-                     capture, order_id, description, metadata, event_id, refuse_duplicate)
+                     capture, order_id, description, metadata, event_id, refuse_duplicate, amount_split)
         ),
         suspected AS (
             SELECT i.*,
@@ -38,27 +42,38 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         inserted AS (
             INSERT INTO charges (id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method,
                                  capture, order_id, description, metadata, status, pending_reason,
-                                 next_attempt_at, last_event_sequence, suspected_duplicate_of)
+                                 next_attempt_at, last_event_sequence, suspected_duplicate_of, amount_split)
             SELECT i.id, i.merchant_id, i.idempotency_key, i.request_hash, i.amount, i.currency, i.payment_method,
                    i.capture, i.order_id, i.description, i.metadata, 'pending', 'awaiting_psp',
-                   now() + $13::interval, 1, s.duplicate_of
+                   now() + $13::interval, 1, s.duplicate_of, i.amount_split
             FROM input AS i
             LEFT JOIN suspected AS s ON s.id = i.id
             WHERE NOT (i.refuse_duplicate AND s.duplicate_of IS NOT NULL)
             ON CONFLICT DO NOTHING
             RETURNING *
         ),
+        splits AS (
+            INSERT INTO charge_splits (charge_id, merchant_id, seller_id, position, amount)
+            SELECT c.id, c.merchant_id, s.seller_id, s.position, s.amount
+            FROM unnest($17::text[], $18::text[], $19::bigint[], $20::smallint[]) AS s(charge_id, seller_id, amount, position)
+            JOIN inserted AS c ON c.id = s.charge_id
+            RETURNING *
+        ),
         -- Rendered once: the event carries it and the request is answered with it.
         rendered AS (
-            SELECT id, merchant_id, currency, created_at, charge_json(inserted::charges) AS json
-            FROM inserted
+            SELECT c.id, c.merchant_id, c.currency, c.created_at,
+                   CASE WHEN c.amount_split = 0 THEN charge_json(c::charges)
+                        ELSE charge_json(c::charges) || jsonb_build_object('splits',
+                            (SELECT jsonb_agg(split_json(s::charge_splits) ORDER BY s.position) FROM splits AS s WHERE s.charge_id = c.id))
+                   END AS json
+            FROM inserted AS c
         ),
         moves AS (
             SELECT c.id AS charge_id, NULL::text AS refund_id, NULL::text AS dispute_id, c.merchant_id, c.currency,
                    NULL::text AS from_status, 'pending' AS to_status, 'api' AS actor, 'intent recorded' AS reason,
                    i.event_id, 'charge.pending' AS event_type, 1 AS sequence, c.created_at AS occurred_at, c.json AS payload,
                    NULL::text AS posting, NULL::text AS journal_reference, 0::bigint AS posting_amount, 0::bigint AS fee,
-                   NULL::text AS journal_description
+                   NULL::bigint AS split_captured, NULL::text AS journal_description
             FROM rendered AS c
             JOIN input AS i ON i.id = c.id
         ),
@@ -119,7 +134,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
 
     private const string SelectRow = """
         SELECT id, merchant_id, status, pending_reason, amount, currency, payment_method, capture, description,
-               psp_reference, amount_authorized, amount_captured, attempt_count, psp_key_settled_at, version, follow_up_at
+               psp_reference, amount_authorized, amount_captured, attempt_count, psp_key_settled_at, version, follow_up_at, amount_split
         FROM charges
         WHERE id = $1
         """;
@@ -204,7 +219,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
             WHERE c.id = i.charge_id AND c.status = i.from_status AND c.version = i.from_version
             -- Rendered once: the event carries it and the waiting request is answered with it.
             RETURNING c.id, c.merchant_id, c.status, c.currency, c.last_event_sequence, c.updated_at, charge_json(c) AS json,
-                      i.from_status, i.actor, i.reason, i.event_id, i.captured_delta, i.fee
+                      c.amount_captured, c.amount_split, i.from_status, i.actor, i.reason, i.event_id, i.captured_delta, i.fee
         ),
         moves AS (
             SELECT id AS charge_id, NULL::text AS refund_id, NULL::text AS dispute_id, merchant_id, currency, from_status, status AS to_status,
@@ -212,6 +227,8 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
                    event_id, 'charge.' || status AS event_type, last_event_sequence AS sequence, updated_at AS occurred_at, json AS payload,
                    CASE WHEN captured_delta > 0 THEN 'capture' END AS posting, 'capture:' || id AS journal_reference,
                    captured_delta AS posting_amount, fee,
+                   -- As captured by this very move: the charge's splits are of it.
+                   CASE WHEN amount_split > 0 THEN amount_captured END AS split_captured,
                    'capture of ' || id AS journal_description
             FROM moved
         ),
@@ -321,6 +338,14 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = lease });
         command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. batch.Select(b => b.Intent.RefuseSuspectedDuplicate)] });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = duplicateWindow });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. batch.Select(b => b.Intent.SplitTotal)] });
+        var splits = batch
+            .SelectMany(b => (b.Intent.Splits ?? []).Select((split, index) => (b.ChargeId, split.Seller, split.Amount, Position: (short)(index + 1))))
+            .ToList();
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. splits.Select(s => s.ChargeId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. splits.Select(s => s.Seller)] });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. splits.Select(s => s.Amount)] });
+        command.Parameters.Add(new NpgsqlParameter<short[]> { TypedValue = [.. splits.Select(s => s.Position)] });
 
         var answered = new Dictionary<string, InsertedIntent>(StringComparer.Ordinal);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -422,7 +447,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
             reader.GetInt64(4), reader.GetString(5), reader.GetString(6), reader.GetBoolean(7), reader.IsDBNull(8) ? null : reader.GetString(8),
             reader.IsDBNull(9) ? null : reader.GetString(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt32(12),
             reader.IsDBNull(13) ? null : reader.GetFieldValue<DateTimeOffset>(13), reader.GetInt32(14),
-            reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15));
+            reader.IsDBNull(15) ? null : reader.GetFieldValue<DateTimeOffset>(15), reader.GetInt64(16));
     }
 
     /// <summary>Counts an attempt and leases the row from now; null when the charge is no longer open.</summary>

@@ -25,14 +25,14 @@ internal sealed class DisputeStore(NpgsqlDataSource dataSource)
                 last_event_sequence = c.last_event_sequence + 1, version = c.version + 1, updated_at = now()
             FROM opened AS o
             WHERE c.id = o.charge_id
-            RETURNING c.id, c.merchant_id, c.last_event_sequence
+            RETURNING c.id, c.merchant_id, c.last_event_sequence, CASE WHEN c.amount_split > 0 THEN c.amount_captured END AS split_captured
         ),
         moves AS (
             SELECT o.charge_id, NULL::text AS refund_id, o.id AS dispute_id, c.merchant_id, o.currency,
                    NULL::text AS from_status, 'dispute needs_response' AS to_status, $7::text AS actor, 'dispute opened at the PSP' AS reason,
                    $8::text AS event_id, 'dispute.created' AS event_type, c.last_event_sequence AS sequence, o.created_at AS occurred_at,
                    dispute_json(o::disputes) AS payload,
-                   'dispute' AS posting, 'dispute:' || o.id AS journal_reference, o.amount AS posting_amount, o.fee,
+                   'dispute' AS posting, 'dispute:' || o.id AS journal_reference, o.amount AS posting_amount, o.fee, c.split_captured,
                    'dispute ' || o.id || ' of ' || o.charge_id AS journal_description
             FROM opened AS o
             JOIN charge AS c ON c.id = o.charge_id
@@ -56,7 +56,7 @@ internal sealed class DisputeStore(NpgsqlDataSource dataSource)
             SET last_event_sequence = c.last_event_sequence + 1, version = c.version + 1, updated_at = now()
             FROM moved AS m
             WHERE c.id = m.charge_id
-            RETURNING c.id, c.merchant_id, c.last_event_sequence
+            RETURNING c.id, c.merchant_id, c.last_event_sequence, CASE WHEN c.amount_split > 0 THEN c.amount_captured END AS split_captured
         ),
         moves AS (
             SELECT m.charge_id, NULL::text AS refund_id, m.id AS dispute_id, c.merchant_id, m.currency,
@@ -64,7 +64,7 @@ internal sealed class DisputeStore(NpgsqlDataSource dataSource)
                    $6::text AS event_id, $7::text AS event_type, c.last_event_sequence AS sequence, m.updated_at AS occurred_at,
                    dispute_json(m::disputes) AS payload,
                    CASE WHEN m.status = 'won' THEN 'dispute_won' END AS posting, 'dispute_won:' || m.id AS journal_reference,
-                   m.amount AS posting_amount, 0::bigint AS fee, 'dispute ' || m.id || ' won' AS journal_description
+                   m.amount AS posting_amount, 0::bigint AS fee, c.split_captured, 'dispute ' || m.id || ' won' AS journal_description
             FROM moved AS m
             JOIN charge AS c ON c.id = m.charge_id
         ),

@@ -11,6 +11,12 @@ namespace Payments.Pipeline.Ledger;
 /// G never does. So for every merchant, payable = captured − refunded − fees − disputes lost −
 /// dispute fees. The PSP's fee P on a capture, from its settlement report (0014_psp_fees.sql):
 /// <c>psp_fees</c> +P, <c>psp_receivable</c> −P, so that <c>psp_receivable</c> is what the PSP holds.
+/// A charge with splits (0020_sellers_and_splits.sql) captured at C: each seller's payable
+/// <c>seller_payable:&lt;seller&gt;</c> is credited its split s, and the merchant's takes the rest,
+/// −(C − F − Σs). A refund, dispute or dispute won of X is taken from (or given back to) each seller
+/// as floor(X × s / C), and from the merchant as the rest (and a dispute's fee G from the merchant
+/// alone), so the rounding falls to the merchant. The merchant's entry is always the remainder,
+/// so every journal balances, even for a capture the PSP made for less than the splits and the fee.
 /// </summary>
 internal static class PostingRules
 {

@@ -4,7 +4,8 @@ namespace Payments.Pipeline.Moves;
 /// What every move of a charge or of one of its refunds writes besides its own row, in the
 /// same statement and so the same transaction (invariant 6): the audit row, the outbox event
 /// with the charge's next sequence, and, when money moved, the ledger journal whose entries
-/// come from the posting rules (<c>ledger_postings</c>, 0009_posting_rules.sql). Written once
+/// come from the posting rules (<c>ledger_postings</c>, 0009_posting_rules.sql, with a charge's
+/// splits 0020_sellers_and_splits.sql). Written once
 /// here; each aggregate's statement updates its own row conditionally (the race check) and
 /// then names what moved in a CTE called <c>moves</c>, with these columns:
 /// <list type="bullet">
@@ -12,9 +13,11 @@ namespace Payments.Pipeline.Moves;
 /// null for the charge's own)</item>
 /// <item><c>from_status, to_status, actor, reason</c>: the audit row</item>
 /// <item><c>event_id, event_type, sequence, occurred_at, payload</c>: the outbox event</item>
-/// <item><c>posting, journal_reference, posting_amount, fee, journal_description</c>: the journal; posting
+/// <item><c>posting, journal_reference, posting_amount, fee, split_captured, journal_description</c>: the journal; posting
 /// is a movement of the posting rules (<c>capture</c>, <c>refund</c>, <c>dispute</c>, <c>dispute_won</c>)
-/// or null when no money moved; the reference (unique) refuses posting one movement twice</item>
+/// or null when no money moved; the reference (unique) refuses posting one movement twice;
+/// split_captured is the charge's captured amount when it has splits (the sellers' shares are
+/// of it; at capture, the amount this move captured), else null, and then the splits are not read</item>
 /// </list>
 /// </summary>
 internal static class MoveRecords
@@ -44,7 +47,7 @@ internal static class MoveRecords
             SELECT j.id, p.posting_account, p.posting_amount, m.currency
             FROM journal AS j
             JOIN moves AS m ON m.journal_reference = j.reference
-            CROSS JOIN LATERAL ledger_postings(m.posting, m.merchant_id, m.posting_amount, m.fee) AS p
+            CROSS JOIN LATERAL ledger_postings(m.posting, m.merchant_id, m.posting_amount, m.fee, m.charge_id, m.split_captured) AS p
         )
         """;
 }

@@ -20,6 +20,9 @@ public abstract record OperationAnswer
 
     public sealed record RefundExceedsCaptured(long Refundable) : OperationAnswer;
 
+    /// <summary>A capture that would bring in less than the charge's splits plus the platform's fee on it; nothing was recorded or sent.</summary>
+    public sealed record AmountBelowSplits(long Splits, long Fee) : OperationAnswer;
+
     /// <summary>A refund of a charge whose dispute is open; nothing was recorded or sent.</summary>
     public sealed record ChargeDisputed : OperationAnswer;
 

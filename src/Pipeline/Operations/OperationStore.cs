@@ -123,7 +123,7 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
                 last_event_sequence = c.last_event_sequence + 1, version = c.version + 1, updated_at = now()
             FROM finished AS f
             WHERE c.id = f.charge_id
-            RETURNING c.id, c.merchant_id, c.last_event_sequence
+            RETURNING c.id, c.merchant_id, c.last_event_sequence, CASE WHEN c.amount_split > 0 THEN c.amount_captured END AS split_captured
         ),
         moves AS (
             SELECT f.charge_id, f.id AS refund_id, NULL::text AS dispute_id, c.merchant_id, f.currency,
@@ -131,7 +131,7 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
                    $8::text AS event_id, 'refund.' || f.status AS event_type, c.last_event_sequence AS sequence, f.updated_at AS occurred_at,
                    refund_json(f::refunds) AS payload,
                    CASE WHEN f.status = 'succeeded' THEN 'refund' END AS posting, 'refund:' || f.id AS journal_reference,
-                   f.amount AS posting_amount, 0::bigint AS fee,
+                   f.amount AS posting_amount, 0::bigint AS fee, c.split_captured,
                    'refund ' || f.id || ' of ' || f.charge_id AS journal_description
             FROM finished AS f
             JOIN charge AS c ON c.id = f.charge_id

@@ -82,12 +82,39 @@ public sealed class PostingRulesTests(TestDatabase database) : IClassFixture<Tes
     }
 
     [Fact]
+    public async Task Postings_with_splits_are_inlined_and_read_no_splits_for_a_charge_without_them()
+    {
+        var plan = await PlanAsync(
+            // OFFSET 0 keeps the row from being folded into constants, as a statement's moves are not.
+            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT p.* FROM (SELECT * FROM (VALUES ('mch_x', 'ch_x', 100::bigint, NULL::bigint)) AS v OFFSET 0) AS m(merchant, charge, gross, captured) "
+            + "CROSS JOIN LATERAL ledger_postings('capture', m.merchant, m.gross, 3, m.charge, m.captured) AS p");
+
+        Assert.Contains(plan, line => line.Contains("charge_splits", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("Function Scan", StringComparison.Ordinal));
+        // The scans of charge_splits sit under a one-time filter on the captured amount, which is null here.
+        Assert.All(plan.Where(line => line.Contains("charge_splits", StringComparison.Ordinal)), line => Assert.Contains("never executed", line, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Pgbench_capture_step_posts_through_the_same_rules()
     {
         var step = File.ReadAllText(Path.Combine(TestCluster.RepositoryRoot(), "perf", "pgbench", "steps", "capture.sql"));
 
         Assert.Contains("ledger_postings('capture'", step, StringComparison.Ordinal);
         Assert.DoesNotContain("'" + LedgerAccounts.PspReceivable + "'", step, StringComparison.Ordinal);
+    }
+
+    private async Task<List<string>> PlanAsync(string explain)
+    {
+        await using var command = database.DataSource.CreateCommand(explain);
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(0));
+        }
+
+        return plan;
     }
 
     private async Task<List<(string Account, long Amount)>> PostingsAsync(string movement, string merchant, long gross, long fee)

@@ -52,6 +52,30 @@ public sealed class PayoutTests(PayoutFixture service) : IClassFixture<PayoutFix
     }
 
     [Fact]
+    public async Task Paid_payout_the_bank_returns_fails_from_the_psps_event_log_when_every_webhook_is_lost()
+    {
+        var payee = service.Payee("quiet");
+        var payout = await PayoutFixture.CreatePayoutAsync(payee, 2000);
+        var id = (string)payout["id"]!;
+        var paid = await PayoutFixture.WaitForPayoutAsync(payee, id, "paid");
+        await service.SetFaultsAsync(new { webhooks = new { drop_rate = 1.0 } });
+
+        using (var returned = await service.Simulator.PostAsync($"/_sim/payouts/{paid["psp_reference"]}/return", null))
+        {
+            Assert.True(returned.IsSuccessStatusCode, await returned.Content.ReadAsStringAsync());
+        }
+
+        var failed = await PayoutFixture.WaitForPayoutAsync(payee, id, "failed", TimeSpan.FromSeconds(60));
+        Assert.Equal("could_not_process", (string?)failed["failure_code"]);
+        Assert.Equal((1, 1), await service.PspCountsAsync(id));
+        Assert.Equal(["payout", "payout_sent", "payout_returned"], await service.JournalsAsync(id));
+        Assert.Equal("payout.pending#1,payout.paid#2,payout.failed#3", await service.EventsAsync(id));
+        Assert.Equal(PayoutFixture.Available, await PayoutFixture.AvailableAsync(payee));
+        Assert.Equal("event_log", await service.Database.ScalarAsync<string>(
+            "SELECT source FROM psp_webhook_events WHERE type = 'payout.failed' AND object_id = $1", (string)paid["psp_reference"]!));
+    }
+
+    [Fact]
     public async Task Payout_of_more_than_is_available_is_refused_422_and_nothing_is_recorded_or_sent()
     {
         var payee = service.Payee("insufficient");

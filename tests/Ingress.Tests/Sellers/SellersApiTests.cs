@@ -38,6 +38,30 @@ public sealed class SellersApiTests(ServiceFixture service) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Concurrent_duplicates_with_one_key_all_get_the_one_seller()
+    {
+        var key = ChargeBodies.NewKey();
+        var body = Body("Raced", "ba_raced");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => ServiceFixture.PostJsonAsync(service.Merchant, "/v1/sellers", key, body)));
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var response in responses)
+        {
+            using (response)
+            {
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                ids.Add((string)(await ServiceFixture.ReadObjectAsync(response))["id"]!);
+            }
+        }
+
+        var id = Assert.Single(ids);
+        Assert.Equal(7, responses.Count(r => r.Headers.Contains("Idempotent-Replayed")));
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM sellers WHERE idempotency_key = $1", key));
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM ledger_accounts WHERE id = $1", "seller_payable:" + id));
+    }
+
+    [Fact]
     public async Task Same_key_with_another_body_is_refused_and_changes_nothing()
     {
         var key = ChargeBodies.NewKey();

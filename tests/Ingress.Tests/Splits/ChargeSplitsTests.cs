@@ -154,7 +154,7 @@ public sealed class ChargeSplitsTests(ServiceFixture service) : IClassFixture<Se
     }
 
     [Fact]
-    public async Task Database_refuses_a_split_below_one_a_seller_twice_and_a_sum_other_than_the_charges()
+    public async Task Database_refuses_a_split_below_one_a_seller_twice_another_merchants_seller_a_changed_split_and_a_sum_other_than_the_charges()
     {
         var seller = await SplitSupport.CreateSellerAsync(service.Merchant);
         var other = await SplitSupport.CreateSellerAsync(service.Merchant);
@@ -174,6 +174,10 @@ public sealed class ChargeSplitsTests(ServiceFixture service) : IClassFixture<Se
             "INSERT INTO charge_splits (charge_id, merchant_id, seller_id, position, amount) VALUES ($1, $2, $3, 2, 5)", id, merchant, other));
         await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => service.Database.ExecuteAsync(
             "UPDATE charge_splits SET amount = 99 WHERE charge_id = $1", id));
+        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => service.Database.ExecuteAsync(
+            "DELETE FROM charge_splits WHERE charge_id = $1", id));
+        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => service.Database.ExecuteAsync(
+            "UPDATE charges SET amount_split = 0 WHERE id = $1", id));
 
         Assert.Equal(100L, await service.Database.ScalarAsync<long>("SELECT sum(amount)::bigint FROM charge_splits WHERE charge_id = $1", id));
     }

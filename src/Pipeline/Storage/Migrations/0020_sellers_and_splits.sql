@@ -78,12 +78,18 @@ BEGIN
 END;
 $$;
 
--- Deferred, because the charge and its splits are rows of two tables. A charge without splits
--- queues no check (the WHEN is evaluated as the row is inserted).
+-- Deferred, because the charge and its splits are rows of two tables. A charge inserted without
+-- splits queues no check (the WHEN is evaluated as the row is inserted), and no statement of the
+-- service sets amount_split after that, so its moves queue none either.
 CREATE CONSTRAINT TRIGGER charges_split_total
-    AFTER INSERT OR UPDATE OF amount_split ON charges
+    AFTER INSERT ON charges
     DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW WHEN (NEW.amount_split > 0) EXECUTE FUNCTION charge_split_total_checked();
+
+CREATE CONSTRAINT TRIGGER charges_split_total_changed
+    AFTER UPDATE OF amount_split ON charges
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION charge_split_total_checked();
 
 CREATE CONSTRAINT TRIGGER charge_splits_total
     AFTER INSERT ON charge_splits

@@ -265,14 +265,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(SelectFinishedAmong);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. chargeIds] });
-        var finished = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            finished.Add(reader.GetString(0));
-        }
-
-        return finished;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The follow-up asked at <paramref name="seen"/> is done; a newer one stays.</summary>
@@ -298,14 +291,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue(limit);
         command.Parameters.AddWithValue(lease);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Inserts a batch of intents in one transaction; the answer lists them in order.</summary>
@@ -379,14 +365,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(SelectHistory);
         command.Parameters.AddWithValue(chargeId);
         command.Parameters.AddWithValue(merchantId);
-        var moves = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            moves.Add(reader.GetString(0));
-        }
-
-        return moves;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One page of the merchant's charges, newest first; one more than asked tells if there are more.</summary>
@@ -399,14 +378,7 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = startingAfter, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(limit);
-        var page = new List<string>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            page.Add(reader.GetString(0));
-        }
-
-        return page;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<(string Id, byte[] RequestHash, string Status, string Json)?> FindByIdempotencyKeyAsync(

@@ -1,4 +1,5 @@
 using Npgsql;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Ledger;
 
@@ -16,13 +17,6 @@ internal sealed class LedgerStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<string>> BalancesJsonAsync(CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(SelectBalances);
-        var balances = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            balances.Add(reader.GetString(0));
-        }
-
-        return balances;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,7 @@
 using Npgsql;
 using Payments.Pipeline.Observability;
 using Prometheus;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Merchants;
 
@@ -235,13 +236,6 @@ public sealed class ApiKeyStore
         await using var page = new NpgsqlCommand(SelectPage, connection);
         page.Parameters.AddWithValue(merchantId);
         page.Parameters.AddWithValue(limit);
-        var keys = new List<string>();
-        await using var reader = await page.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            keys.Add(reader.GetString(0));
-        }
-
-        return keys;
+        return await page.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using NpgsqlTypes;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Disputes;
 using Payments.Pipeline.Moves;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Operations;
 
@@ -218,14 +219,7 @@ public sealed class OperationStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(SelectRefundsOfCharge);
         command.Parameters.AddWithValue(chargeId);
         command.Parameters.AddWithValue(merchantId);
-        var refunds = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            refunds.Add(reader.GetString(0));
-        }
-
-        return refunds;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<OpenStep>> OpenStepsAsync(string chargeId, CancellationToken cancellationToken = default)

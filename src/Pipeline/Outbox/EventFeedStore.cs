@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Outbox;
 
@@ -202,14 +203,7 @@ internal sealed class EventFeedStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(merchantId);
         command.Parameters.AddWithValue(afterPosition);
         command.Parameters.AddWithValue(limit);
-        var page = new List<string>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            page.Add(reader.GetString(0));
-        }
-
-        return page;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Pipeline.Secrets;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Outbox;
 
@@ -192,14 +193,7 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = startingAfter, NpgsqlDbType = NpgsqlDbType.Bigint });
         command.Parameters.AddWithValue(limit);
-        var page = new List<string>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            page.Add(reader.GetString(0));
-        }
-
-        return page;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> FindJsonAsync(string merchantId, string endpointId, long deliveryId, CancellationToken cancellationToken = default)

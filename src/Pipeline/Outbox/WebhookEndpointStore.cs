@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Pipeline.Secrets;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Outbox;
 
@@ -145,14 +146,7 @@ internal sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, SecretSe
         command.Parameters.AddWithValue(merchantId);
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = startingAfter, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(limit);
-        var page = new List<string>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            page.Add(reader.GetString(0));
-        }
-
-        return page;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes an enabled endpoint of the merchant; false when there is none.</summary>

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Pipeline.Charges;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Payouts;
 
@@ -202,14 +203,7 @@ internal sealed class PayoutStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = status, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = startingAfter, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(limit);
-        var page = new List<string>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            page.Add(reader.GetString(0));
-        }
-
-        return page;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The bank account of one of the merchant's sellers; null when it has no such seller.</summary>

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Reconciliation;
 
@@ -477,7 +478,7 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(SelectRunsPage);
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = startingAfter, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(limit);
-        return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<string?> DiscrepancyJsonAsync(string id, CancellationToken cancellationToken = default)
@@ -494,7 +495,7 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = kind, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = startingAfter, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(limit);
-        return await ReadAllAsync(command, cancellationToken).ConfigureAwait(false);
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The charges whose follow-up a run asked for.</summary>
@@ -510,16 +511,4 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         LineOutcome.Heal => "healed",
         _ => "discrepancy",
     };
-
-    private static async Task<IReadOnlyList<string>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
-    }
 }

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Payments.Pipeline.Ledger;
+using Payments.Pipeline.Storage;
 
 namespace Payments.Pipeline.Sellers;
 
@@ -108,14 +109,7 @@ internal sealed class SellerStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(merchantId);
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = startingAfter, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(limit);
-        var page = new List<string>(limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            page.Add(reader.GetString(0));
-        }
-
-        return page;
+        return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Those of <paramref name="sellerIds"/> that are sellers of <paramref name="merchantId"/>.</summary>

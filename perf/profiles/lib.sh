@@ -81,16 +81,16 @@ build_release() {
   return 1
 }
 
-run_profile() {
-  : "${PROFILE:?}" "${RATE:?}" "${DURATION:?}" "${WARMUP:?}" "${LATENCY_MIN:?}" "${LATENCY_MAX:?}" "${PGBENCH_SECONDS:?}"
-  RESPOND_ASYNC="${RESPOND_ASYNC:-1}" FINAL_SAMPLE="${FINAL_SAMPLE:-0.005}" FINAL_BOUND="${FINAL_BOUND:-10}"
-  cd "$ROOT"
+# Builds the commit and starts the simulator (PSP latency LATENCY_MIN-LATENCY_MAX ms) and the
+# service with a fresh embedded PostgreSQL, with samplers of the service's database concurrency
+# and its process; sets OUT, SIM_PORT, SVC_PORT, KEY, SVC_PID, PG_PID, SIM_PID, PG_DIR, PG_PORT,
+# BINDIR, SAMPLER_PID. RATE sizes the open-files check.
+start_stack() {
   local stamp; stamp="$(date -u +%Y%m%dT%H%M%SZ)"
   OUT="$ROOT/perf/results/$PROFILE-$stamp"
   mkdir -p "$OUT"
   trap stop_all EXIT
   trap 'exit 130' INT TERM
-
   # Every connection is a descriptor: the runner holds rate x accept latency, the service that
   # plus rate x PSP latency towards the simulator, which holds as many. Raise the soft limit to
   # the hard one (a child inherits it) and say when even that is short.
@@ -105,10 +105,10 @@ run_profile() {
   log "building Release from the $SOURCE_DESC (log: $OUT/build.log)"
   build_release
 
-  local sim_port svc_port secret key cluster
-  sim_port="$(free_port)"; svc_port="$(free_port)"
+  local secret cluster
+  SIM_PORT="$(free_port)"; SVC_PORT="$(free_port)"
   secret="whsec_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  key="sk_load_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  KEY="sk_load_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   cluster="$ROOT/.data/perf-postgres-$PROFILE"
   # A fresh cluster per run: figures do not depend on what earlier runs left in the tables.
   rm -rf "$cluster"
@@ -118,81 +118,86 @@ run_profile() {
     printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n" > "$cluster/postgresql.local.conf"
   fi
 
-  log "starting the PSP simulator on 127.0.0.1:$sim_port (latency ${LATENCY_MIN}-${LATENCY_MAX} ms)"
-  env Urls="http://127.0.0.1:$sim_port" \
+  log "starting the PSP simulator on 127.0.0.1:$SIM_PORT (latency ${LATENCY_MIN}-${LATENCY_MAX} ms)"
+  env Urls="http://127.0.0.1:$SIM_PORT" \
     Simulator__ApiKey=sk_test_sim \
-    Simulator__WebhookUrl="http://127.0.0.1:$svc_port/psp/webhooks" \
+    Simulator__WebhookUrl="http://127.0.0.1:$SVC_PORT/psp/webhooks" \
     Simulator__WebhookSecret="$secret" \
     Simulator__Seed=42 \
     Simulator__Faults__latency_ms__min="$LATENCY_MIN" \
     Simulator__Faults__latency_ms__max="$LATENCY_MAX" \
     dotnet "$BUILD_ROOT/src/PspSimulator/bin/Release/net10.0/PspSimulator.dll" > "$OUT/simulator.log" 2>&1 &
-  local sim_pid=$!
-  STARTED_PIDS+=("$sim_pid")
-  wait_for_url "http://127.0.0.1:$sim_port/_sim/health" 60 || { log "the simulator did not start (see $OUT/simulator.log)"; return 1; }
+  SIM_PID=$!
+  STARTED_PIDS+=("$SIM_PID")
+  wait_for_url "http://127.0.0.1:$SIM_PORT/_sim/health" 60 || { log "the simulator did not start (see $OUT/simulator.log)"; return 1; }
 
-  log "starting the service on 127.0.0.1:$svc_port with a fresh embedded PostgreSQL in $cluster"
+  log "starting the service on 127.0.0.1:$SVC_PORT with a fresh embedded PostgreSQL in $cluster"
   # Per-request framework logs at Information cost more than the request itself at this rate;
   # an operator runs with them at Warning, and so does the profile.
-  env Urls="http://127.0.0.1:$svc_port" \
+  env Urls="http://127.0.0.1:$SVC_PORT" \
     EmbeddedPostgres__Directory="$cluster" \
-    Psp__BaseUrl="http://127.0.0.1:$sim_port" \
+    Psp__BaseUrl="http://127.0.0.1:$SIM_PORT" \
     Psp__ApiKey=sk_test_sim \
     Psp__WebhookSecret="$secret" \
-    DemoMerchant__ApiKey="$key" \
+    DemoMerchant__ApiKey="$KEY" \
     'Logging__LogLevel__Microsoft.AspNetCore=Warning' \
     dotnet "$BUILD_ROOT/src/Ingress/bin/Release/net10.0/Payments.Ingress.dll" > "$OUT/service.log" 2>&1 &
-  local svc_pid=$!
-  STARTED_PIDS+=("$svc_pid")
-  wait_for_url "http://127.0.0.1:$svc_port/readyz" 180 || { log "the service did not become ready (see $OUT/service.log)"; return 1; }
+  SVC_PID=$!
+  STARTED_PIDS+=("$SVC_PID")
+  wait_for_url "http://127.0.0.1:$SVC_PORT/readyz" 180 || { log "the service did not become ready (see $OUT/service.log)"; return 1; }
 
-  local pg_dir pg_pid
-  pg_dir="$(sed -n 's/.*Embedded PostgreSQL started from \(.*\) on 127\.0\.0\.1:[0-9]*.*/\1/p' "$OUT/service.log" | tail -1)"
-  pg_pid="$(head -1 "$pg_dir/data/postmaster.pid")"
-  log "PIDs: service $svc_pid, postgres $pg_pid ($pg_dir), simulator $sim_pid"
+  PG_DIR="$(sed -n 's/.*Embedded PostgreSQL started from \(.*\) on 127\.0\.0\.1:[0-9]*.*/\1/p' "$OUT/service.log" | tail -1)"
+  PG_PID="$(head -1 "$PG_DIR/data/postmaster.pid")"
+  log "PIDs: service $SVC_PID, postgres $PG_PID ($PG_DIR), simulator $SIM_PID"
 
   # The service's concurrency against PostgreSQL, sampled each second (non-idle backends of its
   # database): pgbench later runs at the highest value seen, "the same concurrency".
-  local bindir; bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-  local pg_port; pg_port="$(sed -n 4p "$pg_dir/data/postmaster.pid")"
+  BINDIR="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  PG_PORT="$(sed -n 4p "$PG_DIR/data/postmaster.pid")"
   (
-    export PGPASSWORD; PGPASSWORD="$(cat "$pg_dir/superuser.password")"
-    for _ in $(seq 1 $(( WARMUP + DURATION + 600 ))); do
-      "$bindir/psql" -X -h 127.0.0.1 -p "$pg_port" -U postgres -d payments -Atc \
+    export PGPASSWORD; PGPASSWORD="$(cat "$PG_DIR/superuser.password")"
+    for _ in $(seq 1 $(( ${STACK_SECONDS:-$(( WARMUP + DURATION ))} + 600 ))); do
+      "$BINDIR/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d payments -Atc \
         "SELECT count(*) FROM pg_stat_activity WHERE datname = 'payments' AND state NOT IN ('idle') AND pid <> pg_backend_pid()" 2>/dev/null || true
       sleep 1
     done
   ) > "$OUT/pg-active.txt" &
-  local sampler_pid=$!
-  STARTED_PIDS+=("$sampler_pid")
+  SAMPLER_PID=$!
+  STARTED_PIDS+=("$SAMPLER_PID")
   # The service's open files, threads and RSS each second: descriptors are the limit that
   # breaks first at the peak (each PSP call and each client connection holds one).
   (
     echo "seconds open_files threads rss_mib"
-    for s in $(seq 1 $(( WARMUP + DURATION + 600 ))); do
-      [[ -d /proc/$svc_pid ]] || break
-      printf '%s %s %s %s\n' "$s" "$(ls /proc/$svc_pid/fd 2>/dev/null | wc -l)" \
-        "$(awk '/^Threads/ {print $2}' /proc/$svc_pid/status 2>/dev/null)" \
-        "$(awk '/^VmRSS/ {printf "%d", $2 / 1024}' /proc/$svc_pid/status 2>/dev/null)"
+    for s in $(seq 1 $(( ${STACK_SECONDS:-$(( WARMUP + DURATION ))} + 600 ))); do
+      [[ -d /proc/$SVC_PID ]] || break
+      printf '%s %s %s %s\n' "$s" "$(ls /proc/$SVC_PID/fd 2>/dev/null | wc -l)" \
+        "$(awk '/^Threads/ {print $2}' /proc/$SVC_PID/status 2>/dev/null)" \
+        "$(awk '/^VmRSS/ {printf "%d", $2 / 1024}' /proc/$SVC_PID/status 2>/dev/null)"
       sleep 1
     done
   ) > "$OUT/service-proc.txt" &
   STARTED_PIDS+=("$!")
+}
 
-  local runner_args=(--url "http://127.0.0.1:$svc_port" --key "$key" --simulator-url "http://127.0.0.1:$sim_port"
+run_profile() {
+  : "${PROFILE:?}" "${RATE:?}" "${DURATION:?}" "${WARMUP:?}" "${LATENCY_MIN:?}" "${LATENCY_MAX:?}" "${PGBENCH_SECONDS:?}"
+  RESPOND_ASYNC="${RESPOND_ASYNC:-1}" FINAL_SAMPLE="${FINAL_SAMPLE:-0.005}" FINAL_BOUND="${FINAL_BOUND:-10}"
+  cd "$ROOT"
+  start_stack
+  local runner_args=(--url "http://127.0.0.1:$SVC_PORT" --key "$KEY" --simulator-url "http://127.0.0.1:$SIM_PORT"
     --rate "$RATE" --duration "$DURATION" --warmup "$WARMUP" --final-sample "$FINAL_SAMPLE" --final-bound "$FINAL_BOUND"
-    --watch "service=$svc_pid" --watch "postgres=$pg_pid" --watch "simulator=$sim_pid" --json "$OUT/load.json")
+    --watch "service=$SVC_PID" --watch "postgres=$PG_PID" --watch "simulator=$SIM_PID" --json "$OUT/load.json")
   [[ "$RESPOND_ASYNC" == 1 ]] && runner_args+=(--respond-async)
-  log "load: dotnet perf/Load/bin/Release/net10.0/Payments.Load.dll ${runner_args[*]/$key/<key>} $*"
+  log "load: dotnet perf/Load/bin/Release/net10.0/Payments.Load.dll ${runner_args[*]/$KEY/<key>} $*"
   local runner_status=0
   # pipefail: the pipeline's status is the runner's (tee does not fail).
   dotnet "$BUILD_ROOT/perf/Load/bin/Release/net10.0/Payments.Load.dll" "${runner_args[@]}" "$@" 2>&1 | tee "$OUT/load.txt" || runner_status=$?
 
-  kill -TERM "$sampler_pid" 2>/dev/null || true
-  wait "$sampler_pid" 2>/dev/null || true
-  postgres_cpu_by_role "$pg_pid" > "$OUT/pg-cpu-by-role.txt" || true
+  kill -TERM "$SAMPLER_PID" 2>/dev/null || true
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  postgres_cpu_by_role "$PG_PID" > "$OUT/pg-cpu-by-role.txt" || true
   if [[ "${PG_STATEMENTS:-0}" == 1 ]]; then
-    PGPASSWORD="$(cat "$pg_dir/superuser.password")" "$bindir/psql" -X -h 127.0.0.1 -p "$pg_port" -U postgres -d payments -c \
+    PGPASSWORD="$(cat "$PG_DIR/superuser.password")" "$BINDIR/psql" -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d payments -c \
       "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT calls, round(total_exec_time) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
          FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 30" > "$OUT/pg-statements.txt" 2>&1 || true
   fi
@@ -201,7 +206,7 @@ run_profile() {
   (( clients >= 1 )) || clients=1
 
   log "pgbench at the service's peak concurrency against PostgreSQL: $clients clients, ${PGBENCH_SECONDS} s per mode"
-  "$BUILD_ROOT/perf/pgbench/run.sh" --cluster "$pg_dir" --clients "$clients" --seconds "$PGBENCH_SECONDS" --out "$OUT/pgbench.txt" || log "pgbench failed"
+  "$BUILD_ROOT/perf/pgbench/run.sh" --cluster "$PG_DIR" --clients "$clients" --seconds "$PGBENCH_SECONDS" --out "$OUT/pgbench.txt" || log "pgbench failed"
 
   log "stopping everything started here"
   stop_all

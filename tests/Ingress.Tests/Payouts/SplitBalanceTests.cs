@@ -79,6 +79,9 @@ public sealed class SplitBalanceTests(SplitBalanceFixture service) : IClassFixtu
         Assert.Equal(1, (int)counts["payout"]!);
         Assert.Equal("ba_seller_a", (string?)(await service.TruthAsync())["payouts"]!.AsArray().Single(p => (string?)p!["metadata"]!["payout_id"] == (string)payout["id"]!)!["destination"]);
         await AssertBalancesAsync((0, 0), (1000, 0), (572, 0));
+        var sellersPayouts = await ServiceFixture.ReadObjectAsync(await service.Merchant.GetAsync($"/v1/payouts?seller={a}"));
+        Assert.Equal((string)payout["id"]!, (string)Assert.Single(sellersPayouts["data"]!.AsArray())!["id"]!);
+        Assert.Empty((await ServiceFixture.ReadObjectAsync(await service.Merchant.GetAsync($"/v1/payouts?seller={b}")))["data"]!.AsArray());
 
         // Won: the 4,000 comes back the same way (1,333, 800, 1,867); the fee does not.
         using (var won = await service.Simulator.PostAsJsonAsync($"/_sim/disputes/{pspDispute}/close", new { status = "won" }))

@@ -21,7 +21,7 @@ public class PayoutFixture : ServiceFixture, IAsyncLifetime
 
     private static readonly string[] Payees =
     [
-        "ok", "closed", "returned", "insufficient", "all", "one-key", "seven", "timeout", "error-500", "reset", "list", "validation", "pending", "quiet",
+        "ok", "closed", "returned", "insufficient", "all", "one-key", "seven", "timeout", "error-500", "reset", "list", "validation", "pending", "quiet", "error-500-before",
     ];
 
     private static readonly Dictionary<string, string> BankAccounts = new(StringComparer.Ordinal)

@@ -196,6 +196,27 @@ public sealed class PayoutTests(PayoutFixture service) : IClassFixture<PayoutFix
     }
 
     [Fact]
+    public async Task Payout_the_psp_answered_500_without_making_it_fails_once_proven_by_search_and_its_amount_is_available_again()
+    {
+        await service.SetFaultsAsync(new { error_500_before = new { rate = 1.0, operations = new[] { "payout" }, max_count = 1 } });
+        var payee = service.Payee("error-500-before");
+
+        var payout = await PayoutFixture.CreatePayoutAsync(payee, 5000);
+        var id = (string)payout["id"]!;
+
+        // The PSP saved its 500 for the key, so a replay can never make it; a search a full lag later proves it was not.
+        var failed = await PayoutFixture.WaitForPayoutAsync(payee, id, "failed");
+        Assert.Equal("psp_error", (string?)failed["failure_code"]);
+        Assert.Null((string?)failed["psp_reference"]);
+        Assert.Equal((0, 0), await service.PspCountsAsync(id));
+        Assert.Equal(["payout", "payout_cancelled"], await service.JournalsAsync(id));
+        Assert.Equal("payout.pending#1,payout.failed#2", await service.EventsAsync(id));
+        Assert.Equal(PayoutFixture.Available, await PayoutFixture.AvailableAsync(payee));
+        Assert.Equal(1, await FaultsAppliedAsync());
+        await service.AssertLedgerBalancedAsync();
+    }
+
+    [Fact]
     public async Task Payouts_are_listed_newest_first_filtered_by_status_and_hidden_from_other_merchants()
     {
         var payee = service.Payee("list");

@@ -24,6 +24,8 @@ internal sealed class PayoutProcessor(
     IOptions<PayoutOptions> payoutOptions,
     ILogger<PayoutProcessor> logger)
 {
+    private const int MaxRaceRetries = 3;
+
     private readonly ChargeOptions _options = chargeOptions.Value;
     private readonly PspOptions _psp = pspOptions.Value;
     private readonly PayoutOptions _payouts = payoutOptions.Value;
@@ -79,7 +81,9 @@ internal sealed class PayoutProcessor(
             payout = await store.LoadAsync(payout.Id, cancellationToken).ConfigureAwait(false) ?? payout;
         }
 
-        if (PayoutLifecycle.MoveTo(payout.Status, PayoutLifecycle.FactOf(shown.Status)) is { } to)
+        // A move is conditional on the status it was decided from; when another driver moved the
+        // payout meanwhile (a poll and an event at once), it is decided again from the new status.
+        for (var attempt = 0; attempt < MaxRaceRetries && PayoutLifecycle.MoveTo(payout.Status, PayoutLifecycle.FactOf(shown.Status)) is { } to; attempt++)
         {
             var failed = to == PayoutLifecycle.Failed;
             var reason = failed ? $"the PSP's payout {shown.Id} failed{(payout.Status == PayoutLifecycle.Paid ? " after it was paid" : "")}" : $"the PSP's payout {shown.Id} was paid";
@@ -87,9 +91,10 @@ internal sealed class PayoutProcessor(
                     failed ? "The bank did not accept the payout; its amount is available again." : null, actor, reason, cancellationToken).ConfigureAwait(false))
             {
                 metrics.Ended(to);
+                return;
             }
 
-            return;
+            payout = await store.LoadAsync(payout.Id, cancellationToken).ConfigureAwait(false) ?? payout;
         }
 
         if (payout.Status == PayoutLifecycle.Pending)

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Payments.Ingress.Validation;
+using Payments.Pipeline.Merchants;
 
 namespace Payments.Ingress.Sellers;
 
@@ -9,7 +9,7 @@ namespace Payments.Ingress.Sellers;
 /// the request hash that binds its idempotency key. The rules are the sellers table's checks,
 /// so a request that passes here is never refused by the database.
 /// </summary>
-internal static partial class SellerRequestReader
+internal static class SellerRequestReader
 {
     public const int MaxNameLength = 200;
 
@@ -37,7 +37,7 @@ internal static partial class SellerRequestReader
         }
 
         var bankAccount = RequiredString(root, "bank_account", errors);
-        if (bankAccount is not null && !BankAccountToken().IsMatch(bankAccount))
+        if (bankAccount is not null && !BankAccounts.IsToken(bankAccount))
         {
             errors["bank_account"] = ["Must be a PSP bank account token (ba_ and 1 to 64 letters, digits or underscores)."];
         }
@@ -70,8 +70,4 @@ internal static partial class SellerRequestReader
 
         return element.GetString();
     }
-
-    // The sellers table's check, to the character: \z, not $, which would let a trailing newline through.
-    [GeneratedRegex(@"\Aba_[A-Za-z0-9_]{1,64}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex BankAccountToken();
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Ledger;
 using Payments.Pipeline.Merchants;
+using Payments.Pipeline.Sellers;
 
 namespace Payments.Pipeline.Payouts;
 
@@ -14,7 +15,7 @@ namespace Payments.Pipeline.Payouts;
 /// that hangs up does not cancel it, and a crash leaves the row to the payout sweep.
 /// </summary>
 internal sealed class PayoutService(
-    PayoutStore store, PayoutProcessor processor, MerchantStore merchants, IOptions<ChargeOptions> options,
+    PayoutStore store, PayoutProcessor processor, MerchantStore merchants, SellerStore sellers, IOptions<ChargeOptions> options,
     IHostApplicationLifetime lifetime, ILogger<PayoutService> logger)
 {
     private readonly ChargeOptions _options = options.Value;
@@ -31,7 +32,7 @@ internal sealed class PayoutService(
         string destination;
         if (request.SellerId is { } sellerId)
         {
-            if (await store.FindSellerBankAccountAsync(request.MerchantId, sellerId, cancellationToken).ConfigureAwait(false) is not { } bankAccount)
+            if (await sellers.FindBankAccountAsync(request.MerchantId, sellerId, cancellationToken).ConfigureAwait(false) is not { } bankAccount)
             {
                 return new PayoutAnswer.UnknownSeller();
             }

@@ -39,12 +39,6 @@ internal sealed class PayoutStore(NpgsqlDataSource dataSource)
         LIMIT $5
         """;
 
-    private const string SelectSellerBankAccount = """
-        SELECT bank_account
-        FROM sellers
-        WHERE id = $1 AND merchant_id = $2
-        """;
-
     private const string SelectRow = $"""
         SELECT {Columns}
         FROM payouts
@@ -204,15 +198,6 @@ internal sealed class PayoutStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = startingAfter, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.AddWithValue(limit);
         return await command.ReadTextRowsAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The bank account of one of the merchant's sellers; null when it has no such seller.</summary>
-    public async Task<string?> FindSellerBankAccountAsync(string merchantId, string sellerId, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(SelectSellerBankAccount);
-        command.Parameters.AddWithValue(sellerId);
-        command.Parameters.AddWithValue(merchantId);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 
     public async Task<PayoutRow?> LoadAsync(string payoutId, CancellationToken cancellationToken = default)

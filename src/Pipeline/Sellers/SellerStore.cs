@@ -61,6 +61,12 @@ internal sealed class SellerStore(NpgsqlDataSource dataSource)
         WHERE merchant_id = $1 AND id = ANY($2)
         """;
 
+    private const string SelectBankAccount = """
+        SELECT bank_account
+        FROM sellers
+        WHERE id = $1 AND merchant_id = $2
+        """;
+
     /// <summary>Creates the seller and its payable account, or finds the seller this key created.</summary>
     public async Task<SellerCreation> CreateAsync(
         string id, string merchantId, string name, string bankAccount, string idempotencyKey, byte[] requestHash, CancellationToken cancellationToken = default)
@@ -94,6 +100,15 @@ internal sealed class SellerStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The seller as the API shows it, only to its own merchant.</summary>
+    /// <summary>The bank account of one of the merchant's sellers; null when it has no such seller.</summary>
+    public async Task<string?> FindBankAccountAsync(string merchantId, string sellerId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(SelectBankAccount);
+        command.Parameters.AddWithValue(sellerId);
+        command.Parameters.AddWithValue(merchantId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
     public async Task<string?> FindJsonAsync(string merchantId, string sellerId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(SelectJsonById);

@@ -10,6 +10,7 @@ using Payments.OutboxThroughput;
 using Payments.Pipeline.Hosting;
 using Payments.Pipeline.Observability;
 using Payments.Pipeline.Outbox;
+using Payments.Pipeline.Retention;
 using Payments.Pipeline.Storage;
 using Payments.Pipeline.Storage.Embedded;
 
@@ -37,6 +38,7 @@ try
 {
     await using var dataSource = NpgsqlDataSource.Create(connectionString);
     await new MigrationRunner(dataSource, NullLogger<MigrationRunner>.Instance).MigrateAsync();
+    await RetentionStore.PrepareAsync(dataSource, new RetentionOptions());
     await Seed.MerchantAndEndpointsAsync(dataSource, options.Endpoints);
 
     // First start: creates the publication and the slot, then stops.

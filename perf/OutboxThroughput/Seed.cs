@@ -38,9 +38,10 @@ internal static class Seed
                     RETURNING *
                 )
                 INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
-                SELECT 'evt_perf_' || substr(c.id, 9), c.merchant_id, c.id, 1, 'charge.pending',
-                       event_json('evt_perf_' || substr(c.id, 9), 'charge.pending', c.created_at, c.id, 1, charge_json(c::charges)), c.created_at
-                FROM inserted AS c;
+                SELECT e.id, c.merchant_id, c.id, 1, 'charge.pending',
+                       event_json(e.id, 'charge.pending', c.created_at, c.id, 1, charge_json(c::charges)), c.created_at
+                FROM inserted AS c,
+                     LATERAL (SELECT event_id_floor(clock_timestamp()) || lpad(to_hex(substr(c.id, 9)::bigint), 20, '0') AS id) AS e;
                 COMMIT;
                 done := done + per_transaction;
             END LOOP;

@@ -46,6 +46,8 @@ else
   for migration in "$here"/../../src/Pipeline/Storage/Migrations/*.sql; do
     psql_q -d "$db" -f "$migration" >/dev/null
   done
+  # The partitions the service makes at start (retention), with its default width and lead.
+  psql_q -d "$db" -c "SELECT retention_prepare(parent, '1 day', '2 days') FROM retention_tables" >/dev/null
   schema="applied from src/Pipeline/Storage/Migrations"
 fi
 

@@ -48,6 +48,7 @@ PY
     fi
   done
 
+  "$ROOT/perf/profiles/db_size.sh" --cluster "$PG_DIR" > "$OUT/db_size.txt" 2>&1 || log "database size not read"
   log "pgbench one-tx at $PGBENCH_CLIENTS clients on the same cluster, ${PGBENCH_SECONDS} s"
   "$BUILD_ROOT/perf/pgbench/run.sh" --cluster "$PG_DIR" --clients "$PGBENCH_CLIENTS" --seconds "$PGBENCH_SECONDS" --modes one-tx \
     --out "$OUT/pgbench.txt" || log "pgbench failed"
@@ -71,6 +72,9 @@ m = re.search(r"pgbench one-tx: ([0-9.]+) charges/s", bench)
 if m:
     figure = float(m.group(1))
     print(f"  pgbench one-tx at {clients} clients: {figure:.0f} charges/s; sustained / pgbench = {sustained / figure:.2f} (target >= 3)")
+if os.path.exists(os.path.join(out, "db_size.txt")):
+    print("  database after the steps (before pgbench):")
+    print("".join("    " + line for line in open(os.path.join(out, "db_size.txt"))))
 PY
   log "everything is in $OUT"
 }

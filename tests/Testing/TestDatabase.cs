@@ -1,4 +1,5 @@
 using Npgsql;
+using Payments.Pipeline.Retention;
 using Payments.Pipeline.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,6 +26,7 @@ public sealed class TestDatabase : IAsyncLifetime
         ConnectionString = cluster.ConnectionString(Name);
         _dataSource = NpgsqlDataSource.Create(ConnectionString);
         await new MigrationRunner(_dataSource, NullLogger<MigrationRunner>.Instance).MigrateAsync();
+        await RetentionStore.PrepareAsync(_dataSource, new RetentionOptions());
     }
 
     public async Task DisposeAsync()

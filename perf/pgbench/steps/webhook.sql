@@ -2,4 +2,4 @@
 -- by its event id (the charge is already captured, so it changes nothing else).
 INSERT INTO psp_webhook_events (event_id, type, object_id, outcome)
 VALUES ('evt_psp_' || :n, 'payment_intent.succeeded', 'pi_pgb_' || :n, 'stale')
-ON CONFLICT (event_id) DO NOTHING;
+ON CONFLICT DO NOTHING;

@@ -16,6 +16,7 @@ using Payments.Pipeline.Psp;
 using Payments.Pipeline.PspEvents;
 using Payments.Pipeline.PspWebhooks;
 using Payments.Pipeline.Reconciliation;
+using Payments.Pipeline.Retention;
 using Payments.Pipeline.Sellers;
 using Payments.Pipeline.Storage;
 
@@ -91,6 +92,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<PayoutProcessor>();
         services.AddSingleton<PayoutService>();
         services.AddHostedService<PayoutSweepWorker>();
+        services.AddSingleton<RetentionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         services.AddSingleton<BalanceStore>();
         services.AddSingleton<PspWebhookStore>();
         services.AddSingleton<PspWebhookHandler>();

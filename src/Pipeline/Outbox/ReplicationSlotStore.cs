@@ -15,11 +15,12 @@ internal sealed class ReplicationSlotStore(NpgsqlDataSource dataSource)
         WHERE pubname = $1
         """;
 
-    // Inserts only: the outbox is append-only for consumers, and a later cleanup of old rows
-    // must not reach them as events.
+    // Inserts only: the outbox is append-only for consumers, and retention's dropped partitions
+    // must not reach them as events. Through the partitioned table's root, so a row arrives as the
+    // outbox's whatever partition it went to.
     private const string CreatePublicationPrefix = "CREATE PUBLICATION \"";
 
-    private const string CreatePublicationSuffix = "\" FOR TABLE outbox WITH (publish = 'insert')";
+    private const string CreatePublicationSuffix = "\" FOR TABLE outbox WITH (publish = 'insert', publish_via_partition_root = true)";
 
     private const string SelectSlot = """
         SELECT database, plugin, slot_type

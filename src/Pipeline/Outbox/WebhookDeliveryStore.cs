@@ -23,11 +23,11 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
             WHERE e.status = 'enabled'
         ),
         candidates AS (
-            SELECT c.id, c.next_attempt_at, s.free,
+            SELECT c.id, c.event_id, c.next_attempt_at, s.free,
                    row_number() OVER (PARTITION BY s.id ORDER BY c.next_attempt_at, c.id) AS rank
             FROM slots AS s
             CROSS JOIN LATERAL (
-                SELECT d.id, d.next_attempt_at
+                SELECT d.id, d.event_id, d.next_attempt_at
                 FROM webhook_deliveries AS d
                 WHERE d.endpoint_id = s.id
                   AND d.status = 'pending'
@@ -45,7 +45,7 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
             WHERE s.free > 0
         ),
         chosen AS (
-            SELECT id
+            SELECT id, event_id
             FROM candidates
             WHERE rank <= free
             ORDER BY next_attempt_at
@@ -54,7 +54,7 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
         UPDATE webhook_deliveries AS d
         SET next_attempt_at = now() + $5::interval, attempts = d.attempts + 1, updated_at = now()
         FROM chosen AS c, event_feed AS f, webhook_endpoints AS e
-        WHERE d.id = c.id AND f.position = d.event_position AND e.id = d.endpoint_id
+        WHERE d.id = c.id AND d.event_id = c.event_id AND f.event_id = d.event_id AND e.id = d.endpoint_id
         RETURNING d.id, d.endpoint_id, e.url, e.secret_key_id, e.secret_sealed, d.event_id, f.payload, d.attempts
         """;
 
@@ -83,7 +83,7 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
         SELECT webhook_delivery_json(d, f.type)::text
         FROM webhook_deliveries AS d
         JOIN webhook_endpoints AS e ON e.id = d.endpoint_id
-        JOIN event_feed AS f ON f.position = d.event_position
+        JOIN event_feed AS f ON f.event_id = d.event_id
         WHERE d.endpoint_id = $1
           AND e.merchant_id = $2
           AND e.status = 'enabled'
@@ -98,7 +98,7 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
         SELECT webhook_delivery_json(d, f.type)::text, d.status
         FROM webhook_deliveries AS d
         JOIN webhook_endpoints AS e ON e.id = d.endpoint_id
-        JOIN event_feed AS f ON f.position = d.event_position
+        JOIN event_feed AS f ON f.event_id = d.event_id
         WHERE d.id = $1 AND d.endpoint_id = $2 AND e.merchant_id = $3 AND e.status = 'enabled'
         """;
 
@@ -106,7 +106,7 @@ internal sealed class WebhookDeliveryStore(NpgsqlDataSource dataSource)
         SELECT webhook_delivery_json(d, f.type)::text, d.status
         FROM webhook_deliveries AS d
         JOIN webhook_endpoints AS e ON e.id = d.endpoint_id
-        JOIN event_feed AS f ON f.position = d.event_position
+        JOIN event_feed AS f ON f.event_id = d.event_id
         WHERE d.id = $1 AND d.endpoint_id = $2 AND e.merchant_id = $3 AND e.status = 'enabled'
         FOR UPDATE OF d
         """;

@@ -5,6 +5,11 @@ namespace Payments.Pipeline.PspWebhooks;
 public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
 {
     // Many deliveries in one statement (group commit); one that was seen before is not returned.
+    // Seen before is looked up by event id in every partition kept (retention partitions the table
+    // by received_at, so no unique index can hold the event id alone). Records are written by one
+    // group committer per instance, so the lookup and the insert do not race in one instance; two
+    // instances receiving one event at the same instant may both apply it, which changes nothing
+    // the second time (every move is conditional on the state it was decided from).
     // An applied event's follow-up (read the PaymentIntent) is made durable in the same statement:
     // the event is "applied" only once the request for its effect is committed. A new request
     // always moves follow_up_at, so a read already under way cannot clear it (ClearFollowUp).
@@ -17,10 +22,11 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
         ),
         recorded AS (
             INSERT INTO psp_webhook_events (event_id, type, object_id, outcome, source)
-            SELECT event_id, type, object_id, outcome, source
-            FROM input
-            ORDER BY event_id
-            ON CONFLICT (event_id) DO NOTHING
+            SELECT DISTINCT ON (i.event_id) i.event_id, i.type, i.object_id, i.outcome, i.source
+            FROM input AS i
+            WHERE NOT EXISTS (SELECT 1 FROM psp_webhook_events AS seen WHERE seen.event_id = i.event_id)
+            ORDER BY i.event_id
+            ON CONFLICT DO NOTHING
             RETURNING event_id
         ),
         followed AS (

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Payments.Pipeline.Retention;
 
 namespace Payments.Pipeline.Storage;
 
@@ -8,7 +9,7 @@ public static class StorageServiceCollectionExtensions
 {
     public const string ConnectionStringName = "Payments";
 
-    /// <summary>The one <see cref="NpgsqlDataSource"/> and the start-up migration.</summary>
+    /// <summary>The one <see cref="NpgsqlDataSource"/> and the start-up migration (with the partitions retention makes ahead).</summary>
     public static IServiceCollection AddPaymentsStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(_ =>
@@ -23,6 +24,7 @@ public static class StorageServiceCollectionExtensions
             return new NpgsqlDataSourceBuilder(WithServerSidePreparation(connectionString)).Build();
         });
         services.AddSingleton<MigrationRunner>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DatabaseMigrationService>();
         return services;
     }

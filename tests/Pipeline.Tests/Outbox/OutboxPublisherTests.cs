@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NpgsqlTypes;
+using Payments.Pipeline.Charges;
 using Payments.Pipeline.Outbox;
 using Payments.Testing;
 
@@ -126,7 +127,7 @@ public sealed class OutboxPublisherTests(TestDatabase database) : IClassFixture<
             """, OutboxRows.MerchantId);
         var store = new EventFeedStore(database.DataSource);
         var events = Enumerable.Range(1, 5)
-            .Select(i => new ReplicatedEvent($"evt_replay_{i}_{Guid.NewGuid():N}", OutboxRows.MerchantId, $"ch_replay_{i}", 1, "charge.pending", "{}"))
+            .Select(i => new ReplicatedEvent(Ids.NewEventId(), OutboxRows.MerchantId, $"ch_replay_{i}", 1, "charge.pending", "{}"))
             .ToList();
         var times = events.Select(_ => DateTime.UtcNow).ToList();
 

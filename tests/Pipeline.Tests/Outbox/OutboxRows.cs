@@ -1,3 +1,4 @@
+using Payments.Pipeline.Charges;
 using Payments.Testing;
 
 namespace Payments.Pipeline.Tests.Outbox;
@@ -20,9 +21,10 @@ internal static class OutboxRows
             RETURNING id, created_at
         )
         INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
-        SELECT 'evt_' || substr(c.id, 4), $1, c.id, 1, 'charge.pending',
-               event_json('evt_' || substr(c.id, 4), 'charge.pending', c.created_at, c.id, 1, '{}'::jsonb), c.created_at
+        SELECT e.event_id, $1, c.id, 1, 'charge.pending',
+               event_json(e.event_id, 'charge.pending', c.created_at, c.id, 1, '{}'::jsonb), c.created_at
         FROM charges AS c
+        JOIN unnest($4::text[]) WITH ORDINALITY AS e(event_id, g) ON c.id = 'ch_' || $2 || '_' || e.g
         """;
 
     /// <summary>Writes <paramref name="count"/> events (one charge each) in one transaction; returns the event ids.</summary>
@@ -33,8 +35,11 @@ internal static class OutboxRows
         command.Parameters.AddWithValue(MerchantId);
         command.Parameters.AddWithValue(batch);
         command.Parameters.AddWithValue(count);
+        // Minted as the pipeline mints them: the outbox is partitioned by the time in the id.
+        string[] eventIds = [.. Enumerable.Range(1, count).Select(_ => Ids.NewEventId())];
+        command.Parameters.AddWithValue(eventIds);
         await command.ExecuteNonQueryAsync();
-        return [.. Enumerable.Range(1, count).Select(i => $"evt_{batch}_{i}")];
+        return eventIds;
     }
 
     public static Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>

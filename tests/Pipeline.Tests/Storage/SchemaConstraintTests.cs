@@ -1,4 +1,6 @@
 using Npgsql;
+using Payments.Pipeline.Charges;
+using Payments.Pipeline.PspWebhooks;
 using Payments.Testing;
 
 namespace Payments.Pipeline.Tests.Storage;
@@ -116,7 +118,7 @@ public sealed class SchemaConstraintTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
-    public async Task Outbox_sequence_is_unique_per_charge()
+    public async Task Outbox_refuses_an_unknown_event_type_and_an_event_id_that_dates_no_partition()
     {
         var charge = Id();
         await InsertChargeAsync(charge, Key());
@@ -124,21 +126,27 @@ public sealed class SchemaConstraintTests(TestDatabase database) : IClassFixture
             INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload)
             VALUES ($1, 'mch_schema', $2, 1, 'charge.pending', '{}')
             """;
-        await database.ExecuteAsync(insertEvent, $"evt_{Guid.NewGuid():N}", charge);
+        await database.ExecuteAsync(insertEvent, Ids.NewEventId(), charge);
 
-        await AssertRefusedAsync(PostgresErrorCodes.UniqueViolation, () => database.ExecuteAsync(insertEvent, $"evt_{Guid.NewGuid():N}", charge));
         await AssertRefusedAsync(PostgresErrorCodes.CheckViolation, () => database.ExecuteAsync(
-            insertEvent.Replace("'charge.pending'", "'charge.exploded'", StringComparison.Ordinal).Replace(", 1,", ", 2,", StringComparison.Ordinal), $"evt_{Guid.NewGuid():N}", charge));
+            insertEvent.Replace("'charge.pending'", "'charge.exploded'", StringComparison.Ordinal), Ids.NewEventId(), charge));
+        // Not a UUIDv7 of the present: no partition holds it, so the database refuses it.
+        await AssertRefusedAsync(PostgresErrorCodes.CheckViolation, () => database.ExecuteAsync(insertEvent, $"evt_{Guid.NewGuid():N}".Replace("evt_", "evt_f", StringComparison.Ordinal), charge));
     }
 
     [Fact]
-    public async Task Psp_webhook_event_id_is_recorded_once()
+    public async Task Psp_webhook_event_id_is_recorded_once_across_partitions()
     {
+        var store = new PspWebhookStore(database.DataSource);
         var eventId = $"evt_{Guid.NewGuid():N}";
-        const string insert = "INSERT INTO psp_webhook_events (event_id, type, outcome) VALUES ($1, 'payment_intent.succeeded', 'applied')";
-        await database.ExecuteAsync(insert, eventId);
+        PspEventRecord Record() => new(eventId, "payment_intent.succeeded", "pi_schema", "applied", null, "webhook");
 
-        await AssertRefusedAsync(PostgresErrorCodes.UniqueViolation, () => database.ExecuteAsync(insert, eventId));
+        Assert.Equal([true], await store.RecordAsync([Record()]));
+        // A row received in an earlier partition still counts as seen.
+        await database.ExecuteAsync("UPDATE psp_webhook_events SET received_at = received_at - interval '1 day' WHERE event_id = $1", eventId);
+        Assert.Equal([false], await store.RecordAsync([Record()]));
+        Assert.Equal([true, false], await store.RecordAsync([Record() with { EventId = eventId + "_b" }, Record() with { EventId = eventId + "_b" }]));
+        Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM psp_webhook_events WHERE event_id = $1", eventId));
     }
 
     [Fact]

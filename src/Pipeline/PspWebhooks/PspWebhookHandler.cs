@@ -13,8 +13,10 @@ namespace Payments.Pipeline.PspWebhooks;
 /// is a trigger, not a command: its id is recorded once (a redelivery changes nothing), with a
 /// durable follow-up on its charge in the same commit (read the PaymentIntent and apply whatever
 /// moves forward), which the recovery sweep runs if the fast hand-off to the partition is lost. A webhook that arrives before our own row shows the PSP
-/// call (the race with our answer) is fine: the read is the truth either way. Stale and
-/// unknown events are acknowledged and recorded, never refused (the PSP would retry forever).
+/// call (the race with our answer) is fine: the read is the truth either way. Stale, ignored
+/// and unknown events are acknowledged, never refused (the PSP would retry forever); an unknown
+/// one is recorded for the operator, a stale or ignored one is not (it changes nothing, and at the
+/// seed's rate most events are stale: our own answer usually lands first).
 /// </summary>
 internal sealed class PspWebhookHandler(
     PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool<WorkItem> pool, PayoutStore payouts, PayoutProcessor payoutProcessor,
@@ -45,7 +47,8 @@ internal sealed class PspWebhookHandler(
 
         if (!type.StartsWith("payment_intent.", StringComparison.Ordinal))
         {
-            return await RecordAsync(new(eventId, type, objectId, "ignored", null, source), cancellationToken).ConfigureAwait(false);
+            // Changes nothing, now or when delivered again: answered without a row.
+            return "ignored";
         }
 
         string? chargeId = null;
@@ -66,7 +69,9 @@ internal sealed class PspWebhookHandler(
         var status = data.TryGetProperty("status", out var s) ? s.GetString() : null;
         if (!ChargeLifecycle.MayMove(found.Status, status))
         {
-            return await RecordAsync(new(eventId, type, objectId, "stale", null, source), cancellationToken).ConfigureAwait(false);
+            // Our record is already where the event would take it (usually our own call's answer
+            // won the race): nothing to record, and a redelivery is stale again.
+            return "stale";
         }
 
         return await ApplyAsync(new(eventId, type, objectId, "applied", found.ChargeId, source), cancellationToken).ConfigureAwait(false);

@@ -25,6 +25,7 @@ internal sealed partial class ChargeProcessor(
     MerchantStore merchants,
     OutcomeNotifier notifier,
     TransitionBatcher transitions,
+    CreateCallsInFlight createCalls,
     ChargeMetrics metrics,
     IOptions<ChargeOptions> chargeOptions,
     IOptions<PspOptions> pspOptions,
@@ -135,6 +136,7 @@ internal sealed partial class ChargeProcessor(
             return;
         }
 
+        using var inFlight = createCalls.Enter(charge.Id);
         var outcome = await psp.CreatePaymentIntentAsync(RequestFor(charge), cancellationToken).ConfigureAwait(false);
         await ApplyCreateOutcomeAsync(charge, outcome, firstSend: true, cancellationToken).ConfigureAwait(false);
     }
@@ -155,6 +157,7 @@ internal sealed partial class ChargeProcessor(
             return;
         }
 
+        using var inFlight = createCalls.Enter(charge.Id);
         var outcome = await psp.CreatePaymentIntentAsync(RequestFor(charge), cancellationToken).ConfigureAwait(false);
         await ApplyCreateOutcomeAsync(charge, outcome, firstSend: true, cancellationToken).ConfigureAwait(false);
     }

@@ -76,6 +76,7 @@ public static class PipelineServiceCollectionExtensions
             .PostConfigure<IServiceProvider>((options, sp) => options.ConcurrencyPerPartition = Math.Clamp(
                 PspConnections(sp) / options.Partitions, 1, options.ConcurrencyPerPartition));
         services.AddSingleton<ChargeStore>();
+        services.AddSingleton<CreateCallsInFlight>();
         services.AddSingleton(sp => new ChargesInProgress(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ChargeOptions>>(), PspConnections(sp), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<PaymentsMetrics>()));

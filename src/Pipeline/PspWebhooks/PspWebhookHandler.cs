@@ -2,9 +2,11 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Charges.Lifecycle;
+using Payments.Pipeline.Observability;
 using Payments.Pipeline.Partitioning;
 using Payments.Pipeline.Payouts;
 using Payments.Pipeline.Psp;
+using Prometheus;
 
 namespace Payments.Pipeline.PspWebhooks;
 
@@ -20,10 +22,19 @@ namespace Payments.Pipeline.PspWebhooks;
 /// </summary>
 internal sealed class PspWebhookHandler(
     PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool<WorkItem> pool, PayoutStore payouts, PayoutProcessor payoutProcessor,
-    ILogger<PspWebhookHandler> logger)
+    CreateCallsInFlight createCalls, PaymentsMetrics metrics, ILogger<PspWebhookHandler> logger)
 {
+    private readonly Counter _events = metrics.Counter("payments_psp_events_total", "PSP events handled, by source (webhook, event_log) and outcome.", "source", "outcome");
+
     /// <summary>Applies one PSP event, from a webhook or from the PSP's event log (<paramref name="source"/>); answers what was done with it.</summary>
     public async Task<string> HandleAsync(JsonElement webhookEvent, string source = PspEventSources.Webhook, CancellationToken cancellationToken = default)
+    {
+        var outcome = await HandleEventAsync(webhookEvent, source, cancellationToken).ConfigureAwait(false);
+        _events.WithLabels(source, outcome).Inc();
+        return outcome;
+    }
+
+    private async Task<string> HandleEventAsync(JsonElement webhookEvent, string source, CancellationToken cancellationToken)
     {
         var eventId = webhookEvent.GetProperty("id").GetString() ?? throw new JsonException("event without id");
         var type = webhookEvent.GetProperty("type").GetString() ?? throw new JsonException("event without type");
@@ -64,6 +75,12 @@ internal sealed class PspWebhookHandler(
             // A PaymentIntent made at the PSP directly (no charge_id of ours), or another system's.
             Log.UnknownPspObject(logger, eventId, type, objectId, source);
             return await RecordAsync(new(eventId, type, objectId, "unknown_object", null, source), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (found.Status == ChargeStatus.Pending && createCalls.Contains(found.ChargeId))
+        {
+            // Our create call for it is under way here: its answer, recorded next, says the same.
+            return "in_flight";
         }
 
         var status = data.TryGetProperty("status", out var s) ? s.GetString() : null;

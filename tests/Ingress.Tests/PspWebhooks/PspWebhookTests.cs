@@ -45,6 +45,29 @@ public sealed class PspWebhookTests(ServiceFixture service) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Webhook_for_a_charge_whose_create_call_is_in_flight_here_is_acknowledged_without_a_row_or_a_follow_up()
+    {
+        // Our create is held 0.9 s at the PSP (within the attempt's 1 s); its webhook is delivered meanwhile.
+        await service.SetFaultsAsync(new { latency_ms = new { min = 900, max = 900 } });
+        using var response = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(975), respondAsync: true);
+        var id = (string)(await ServiceFixture.ReadObjectAsync(response))["id"]!;
+        // The call is sent as soon as the charge is recorded, and held three times longer than this.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal("pending", await service.Database.ScalarAsync<string>("SELECT status FROM charges WHERE id = $1", id));
+
+        using var delivery = await DeliverAsync(Event("evt_inflight_" + id, "payment_intent.succeeded", "pi_unknown_yet", id, "succeeded"));
+
+        Assert.Equal(HttpStatusCode.OK, delivery.StatusCode);
+        Assert.Equal("in_flight", (string?)(await ServiceFixture.ReadObjectAsync(delivery))["outcome"]);
+        var final = await service.WaitForChargeAsync(id, c => (string?)c["status"] == "captured");
+        Assert.Equal(975, (long)final["amount_captured"]!);
+        Assert.Equal(0L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM psp_webhook_events WHERE event_id = $1", "evt_inflight_" + id));
+        Assert.Equal(0L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM charges WHERE id = $1 AND follow_up_at IS NOT NULL", id));
+        Assert.Equal(1, await service.MovementsAsync(id, "capture"));
+        await service.AssertLedgerBalancedAsync();
+    }
+
+    [Fact]
     public async Task Webhook_arriving_before_our_own_answer_completes_the_charge_once()
     {
         // Our call times out (held 2.5 s); the PSP carries it out and its webhook comes first.

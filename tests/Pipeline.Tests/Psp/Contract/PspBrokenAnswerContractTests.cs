@@ -126,6 +126,36 @@ public sealed class PspBrokenAnswerContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Refund_list_of_another_PaymentIntents_refunds_is_no_proof_that_ours_is_absent()
+    {
+        // Read as "not found", it would end a refund whose key is settled as failed, though it may have been made.
+        _psp.Always("GET", "/v1/refunds", PspStub.Json(200, $$"""{ "object": "list", "data": [{{PspStub.Refund(id: "re_9", refundId: "rf_other", paymentIntent: "pi_2")}}], "has_more": false }"""));
+
+        var outcome = await _psp.Client.FindRefundAsync("pi_1", "rf_1");
+
+        Assert.Equal(new PspOutcome.Indeterminate("another_object", KeySettled: false), outcome);
+        Assert.Equal("pi_1", Assert.Single(_psp.Received("GET", "/v1/refunds")).Query?["payment_intent"][0]);
+    }
+
+    [Fact]
+    public async Task Refund_list_of_the_PaymentIntent_without_ours_is_not_found()
+    {
+        _psp.Always("GET", "/v1/refunds", PspStub.Json(200, $$"""{ "object": "list", "data": [{{PspStub.Refund(id: "re_9", refundId: "rf_other")}}], "has_more": false }"""));
+
+        Assert.IsType<PspOutcome.NotFound>(await _psp.Client.FindRefundAsync("pi_1", "rf_1"));
+    }
+
+    [Fact]
+    public async Task Refund_list_with_ours_is_our_refund()
+    {
+        _psp.Always("GET", "/v1/refunds", PspStub.Json(200, $$"""{ "object": "list", "data": [{{PspStub.Refund(id: "re_9", refundId: "rf_other")}}, {{PspStub.Refund()}}], "has_more": false }"""));
+
+        var outcome = await _psp.Client.FindRefundAsync("pi_1", "rf_1");
+
+        Assert.Equal("re_1", Assert.IsType<PspOutcome.RefundCompleted>(outcome).Refund.Id);
+    }
+
+    [Fact]
     public async Task Connection_dropped_after_the_headers_is_indeterminate_and_retried_with_the_same_key()
     {
         _psp.Always("POST", Create, PspStub.Json(200, PspStub.PaymentIntent()).WithHeader(PspStub.DropAfterHeaders, "true"));

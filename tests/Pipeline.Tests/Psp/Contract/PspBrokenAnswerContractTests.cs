@@ -167,6 +167,41 @@ public sealed class PspBrokenAnswerContractTests : IDisposable
     }
 
     [Fact]
+    public async Task Connection_dropped_before_the_headers_is_indeterminate_as_the_request_was_sent()
+    {
+        using var psp = new PspStub(o => o.MaxRetries = 0);
+        psp.Always("POST", Create, PspStub.Json(200, PspStub.PaymentIntent()).WithHeader(PspStub.DropBeforeHeaders, "true"));
+
+        var outcome = await psp.Client.CreatePaymentIntentAsync(Charge);
+
+        // The PSP read the request and may have charged: never "not sent".
+        Assert.Equal(new PspOutcome.Indeterminate("connection_error", KeySettled: false), outcome);
+        Assert.All(psp.IdempotencyKeys("POST", Create), key => Assert.Equal("ch_1:create", key));
+    }
+
+    [Fact]
+    public async Task Connection_refused_is_unavailable_as_nothing_was_sent_even_after_retries()
+    {
+        // The adapter is pointed at a loopback port nothing listens on.
+        int closedPort;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        using var psp = new PspStub(o =>
+        {
+            o.MaxRetries = 2;
+            o.BaseUrl = $"http://127.0.0.1:{closedPort}";
+        });
+
+        var outcome = await psp.Client.CreatePaymentIntentAsync(Charge);
+
+        Assert.Equal(new PspOutcome.Unavailable("connection_refused"), outcome);
+    }
+
+    [Fact]
     public async Task Headers_that_never_come_time_out_as_indeterminate_after_the_retries_with_the_same_key()
     {
         using var psp = ImpatientStub();

@@ -30,6 +30,9 @@ internal sealed class PspStub : IDisposable
     /// </summary>
     public const string DropAfterHeaders = "X-Stub-Drop-After-Headers";
 
+    /// <summary>A response header that makes the stub drop the connection without answering, once it has read the request.</summary>
+    public const string DropBeforeHeaders = "X-Stub-Drop-Before-Headers";
+
     private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(2) });
 
     public PspStub(Action<PspOptions>? configure = null)
@@ -101,7 +104,7 @@ internal sealed class PspStub : IDisposable
         }
     }
 
-    /// <summary>Wraps WireMock's middleware: its answer is held back, then sent whole, or cut after the headers when it asks for it.</summary>
+    /// <summary>Wraps WireMock's middleware: its answer is held back, then sent whole, or cut before or after the headers when it asks for it.</summary>
     private static async Task DropWhenAskedAsync(HttpContext context, RequestDelegate next)
     {
         var body = context.Response.Body;
@@ -114,6 +117,12 @@ internal sealed class PspStub : IDisposable
         finally
         {
             context.Response.Body = body;
+        }
+
+        if (context.Response.Headers.Remove(DropBeforeHeaders))
+        {
+            context.Abort();
+            return;
         }
 
         if (context.Response.Headers.Remove(DropAfterHeaders))

@@ -224,7 +224,15 @@ public sealed class PspClient
                     }
 
                     call.Starting();
-                    return call.Answered(await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false));
+                    try
+                    {
+                        return call.Answered(await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false));
+                    }
+                    catch (HttpRequestException e) when (IsConnectionRefused(e))
+                    {
+                        call.NotSent();
+                        throw;
+                    }
                 },
                 cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -363,6 +371,9 @@ public sealed class PspClient
             EarlierMayHaveRun |= _current;
             _current = true;
         }
+
+        /// <summary>No connection was made: this attempt reached nothing, so it cannot make a later answer doubtful.</summary>
+        public void NotSent() => _current = false;
 
         public HttpResponseMessage Answered(HttpResponseMessage response)
         {

@@ -207,12 +207,10 @@ public sealed class PspBrokenAnswerContractTests : IDisposable
         using var psp = ImpatientStub();
         psp.Always("POST", Create, PspStub.Json(200, PspStub.PaymentIntent()).WithDelay(TimeSpan.FromSeconds(1)));
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var outcome = await psp.Client.CreatePaymentIntentAsync(Charge);
-        var elapsed = clock.Elapsed;
 
+        // Had the adapter waited for the answer, it would have read a 200.
         Assert.Equal(new PspOutcome.Indeterminate("timeout", KeySettled: false), outcome);
-        Assert.True(elapsed < TimeSpan.FromSeconds(1), $"the call waited {elapsed.TotalMilliseconds} ms, past its attempts' timeouts");
         // The stub logs a request once its delayed answer is written, after the adapter gave up on it.
         var keys = await Poll.UntilAsync(() => Task.FromResult(psp.IdempotencyKeys("POST", Create)), k => k.Count == 2,
             k => $"{k.Count} requests reached the stub", TimeSpan.FromSeconds(5));

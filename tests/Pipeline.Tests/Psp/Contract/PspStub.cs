@@ -17,7 +17,7 @@ namespace Payments.Pipeline.Tests.Psp.Contract;
 
 /// <summary>
 /// A WireMock.Net server on 127.0.0.1 standing in for the PSP, and the real adapter pointed at it
-/// with short timeouts, so each answer the contract allows (and a few it does not) is one stub away.
+/// with short retry waits, so each answer the contract allows (and a few it does not) is one stub away.
 /// </summary>
 internal sealed class PspStub : IDisposable
 {

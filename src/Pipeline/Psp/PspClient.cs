@@ -107,10 +107,7 @@ public sealed class PspClient
     /// <summary>Finds our refund among the PaymentIntent's refunds (this list does not lag).</summary>
     public Task<PspOutcome> FindRefundAsync(string paymentIntentId, string refundId, CancellationToken cancellationToken = default) =>
         SendAsync("list_refunds", HttpMethod.Get, $"v1/refunds?payment_intent={Uri.EscapeDataString(paymentIntentId)}", null, null,
-            root => root.GetProperty("data").EnumerateArray().Select(PspRefund.Parse).FirstOrDefault(r => r.RefundId == refundId) is { } found
-                ? new PspOutcome.RefundCompleted(found)
-                : new PspOutcome.NotFound(),
-            cancellationToken);
+            root => FindRefund(root, paymentIntentId, refundId), cancellationToken);
 
     /// <summary>Pays <paramref name="destination"/> out of the platform's PSP balance, under the payout's own key.</summary>
     public Task<PspOutcome> CreatePayoutAsync(string payoutId, long amount, string currency, string destination, CancellationToken cancellationToken = default) =>
@@ -176,6 +173,22 @@ public sealed class PspClient
         SendAsync("settlement_report", HttpMethod.Get, $"v1/settlement_reports/{date:yyyy-MM-dd}", null, null,
             root => throw new InvalidOperationException("The settlement report is text."), cancellationToken, raw: true);
 
+    /// <summary>
+    /// "Not found" ends a refund whose key is settled as failed, so only the list of this PaymentIntent
+    /// may prove our refund absent: a list holding another PaymentIntent's refunds was not the one
+    /// asked for and proves nothing.
+    /// </summary>
+    private static PspOutcome FindRefund(JsonElement list, string paymentIntentId, string refundId)
+    {
+        var refunds = list.GetProperty("data").EnumerateArray().Select(PspRefund.Parse).ToList();
+        if (refunds.Exists(r => r.PaymentIntentId != paymentIntentId))
+        {
+            return new PspOutcome.Indeterminate("another_object", KeySettled: false);
+        }
+
+        return refunds.Find(r => r.RefundId == refundId) is { } found ? new PspOutcome.RefundCompleted(found) : new PspOutcome.NotFound();
+    }
+
     private static PspOutcome ParseIntent(JsonElement root) => new PspOutcome.Completed(PaymentIntent.Parse(root));
 
     private static PspOutcome ParsePayout(JsonElement root) => new PspOutcome.PayoutCompleted(PspPayout.Parse(root));
@@ -211,7 +224,15 @@ public sealed class PspClient
                     }
 
                     call.Starting();
-                    return call.Answered(await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false));
+                    try
+                    {
+                        return call.Answered(await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, token).ConfigureAwait(false));
+                    }
+                    catch (HttpRequestException e) when (IsConnectionRefused(e))
+                    {
+                        call.NotSent();
+                        throw;
+                    }
                 },
                 cancellationToken).ConfigureAwait(false);
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
@@ -350,6 +371,9 @@ public sealed class PspClient
             EarlierMayHaveRun |= _current;
             _current = true;
         }
+
+        /// <summary>No connection was made: this attempt reached nothing, so it cannot make a later answer doubtful.</summary>
+        public void NotSent() => _current = false;
 
         public HttpResponseMessage Answered(HttpResponseMessage response)
         {

@@ -67,8 +67,8 @@ public sealed class PspOptions : IValidatableObject
     /// </summary>
     public TimeSpan LongestCall => (AttemptTimeout * (MaxRetries + 1)) + (LongestRetryDelay * MaxRetries);
 
-    /// <summary>How long the circuit stays open once the PSP looks down.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    /// <summary>How long the circuit stays open once the PSP looks down (Polly refuses less than half a second).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Failures among sampled calls that open the circuit.</summary>

@@ -24,7 +24,12 @@ internal static class PspResilience
                 MaxDelay = options.LongestRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsRetryable(args.Outcome)),
+                // A Retry-After (429, 503) is waited out when it fits the longest retry wait; a longer one
+                // ends the call with that answer (nothing ran: the caller sends again later), so a call
+                // never outlasts LongestCall, which the leases that guard it are sized by.
+                ShouldHandle = args => ValueTask.FromResult(options.MaxRetries > 0 && IsRetryable(args.Outcome)
+                    && !(RetryAfter(args.Outcome, timeProvider) > options.LongestRetryDelay)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome, timeProvider)),
             })
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
@@ -45,6 +50,14 @@ internal static class PspResilience
             or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.TooManyRequests
             or HttpStatusCode.Conflict,
         _ => false,
+    };
+
+    /// <summary>The wait the PSP asked for, in seconds or as a date; null when it asked for none.</summary>
+    private static TimeSpan? RetryAfter(Outcome<HttpResponseMessage> outcome, TimeProvider timeProvider) => outcome.Result?.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > timeProvider.GetUtcNow() ? date - timeProvider.GetUtcNow() : TimeSpan.Zero,
+        _ => null,
     };
 
     private static bool LooksDown(Outcome<HttpResponseMessage> outcome) => outcome switch

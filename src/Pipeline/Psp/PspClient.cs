@@ -34,7 +34,12 @@ public sealed class PspClient
         _http.BaseAddress = new Uri(options.Value.BaseUrl.TrimEnd('/') + "/");
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ApiKey);
         _http.Timeout = Timeout.InfiniteTimeSpan;
-        _pipeline = PspResilience.Build(options.Value, timeProvider);
+        var circuit = new CircuitBreakerStateProvider();
+        _pipeline = PspResilience.Build(options.Value, timeProvider, circuit);
+        // Half-open counts as open: the breaker still holds calls back while it tries one, and a
+        // PSP that stays down goes open, half-open, open again, which must read as one outage.
+        metrics.Gauge("payments_psp_circuit_open", "1 while the PSP circuit breaker holds calls back (open, or half-open trying one), 0 when closed.",
+            () => circuit.CircuitState is CircuitState.Closed ? 0 : 1);
         _duration = metrics.Histogram(
             "payments_psp_call_duration_seconds", "PSP calls, retries included, by operation and outcome.", PaymentsMetrics.SecondsBuckets, "operation", "outcome");
         _outcomes = metrics.Counter("payments_psp_calls_total", "PSP calls by operation and outcome.", "operation", "outcome");

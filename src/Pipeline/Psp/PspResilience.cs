@@ -11,10 +11,11 @@ namespace Payments.Pipeline.Psp;
 /// exponential backoff; the caller rebuilds the request per attempt with the SAME
 /// Idempotency-Key, so a retry can only replay, never charge again), circuit breaker (opens
 /// on signs that the PSP is down, not on ordinary 500s), and a per-attempt timeout.
+/// A state provider, when given, reads the breaker's state (the circuit gauge).
 /// </summary>
 internal static class PspResilience
 {
-    public static ResiliencePipeline<HttpResponseMessage> Build(PspOptions options, TimeProvider timeProvider)
+    public static ResiliencePipeline<HttpResponseMessage> Build(PspOptions options, TimeProvider timeProvider, CircuitBreakerStateProvider? circuit = null)
     {
         return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -38,6 +39,7 @@ internal static class PspResilience
                 SamplingDuration = TimeSpan.FromSeconds(10),
                 BreakDuration = options.BreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(LooksDown(args.Outcome)),
+                StateProvider = circuit,
             })
             .AddTimeout(options.AttemptTimeout)
             .Build();

@@ -112,6 +112,8 @@ public sealed class RetentionTests(TestDatabase database) : IClassFixture<TestDa
         Assert.Equal(0L, await CountAsync("outbox", old));
     }
 
+    // After the legacy partition there may be a gap (StartOver here, a long stop in production:
+    // no key is minted for the past), never between the partitions made.
     [Fact]
     public async Task Prepare_makes_contiguous_partitions_up_to_the_lead()
     {
@@ -120,7 +122,8 @@ public sealed class RetentionTests(TestDatabase database) : IClassFixture<TestDa
         var gaps = await database.ScalarAsync<long>("""
             SELECT count(*)
             FROM (SELECT parent, lower_at, lag(upper_at) OVER (PARTITION BY parent ORDER BY lower_at) AS previous_upper
-                  FROM retention_partitions) AS p
+                  FROM retention_partitions
+                  WHERE name NOT LIKE '%legacy') AS p
             WHERE previous_upper IS NOT NULL AND previous_upper <> lower_at
             """);
         Assert.Equal(0L, gaps);

@@ -17,8 +17,8 @@ audit AS (
 ),
 events AS (
     INSERT INTO outbox (event_id, merchant_id, charge_id, sequence, type, payload, created_at)
-    SELECT event_id_floor(now()) || lpad(to_hex(:n), 19, '0') || '2', merchant_id, id, last_event_sequence, 'charge.' || status,
-           event_json(event_id_floor(now()) || lpad(to_hex(:n), 19, '0') || '2', 'charge.' || status, updated_at, id, last_event_sequence, charge_json(moved::charges)), updated_at
+    SELECT event_id_floor(now()) || lpad(to_hex(:n::bigint), 19, '0') || '2', merchant_id, id, last_event_sequence, 'charge.' || status,
+           event_json(event_id_floor(now()) || lpad(to_hex(:n::bigint), 19, '0') || '2', 'charge.' || status, updated_at, id, last_event_sequence, charge_json(moved::charges)), updated_at
     FROM moved
 ),
 journal AS (

@@ -3,7 +3,7 @@ WITH input AS (
     SELECT 'ch_pgb_' || :n AS id, 'm_pgbench'::text AS merchant_id, 'pgb-' || :n AS idempotency_key,
            sha256(convert_to('pgb-' || :n, 'UTF8')) AS request_hash, :amount::bigint AS amount, 'USD'::text AS currency,
            'pm_card_visa'::text AS payment_method, true AS capture, 'pgb-' || :n AS order_id, NULL::text AS description,
-           '{"load_run": "pgbench"}'::jsonb AS metadata, event_id_floor(now()) || lpad(to_hex(:n), 19, '0') || '1' AS event_id
+           '{"load_run": "pgbench"}'::jsonb AS metadata, event_id_floor(now()) || lpad(to_hex(:n::bigint), 19, '0') || '1' AS event_id
 ),
 inserted AS (
     INSERT INTO charges (id, merchant_id, idempotency_key, request_hash, amount, currency, payment_method,

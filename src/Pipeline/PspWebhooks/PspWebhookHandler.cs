@@ -77,13 +77,15 @@ internal sealed class PspWebhookHandler(
             return await RecordAsync(new(eventId, type, objectId, "unknown_object", null, source), cancellationToken).ConfigureAwait(false);
         }
 
-        if (found.Status == ChargeStatus.Pending && createCalls.Contains(found.ChargeId))
+        var status = data.TryGetProperty("status", out var s) ? s.GetString() : null;
+        if (found.Status == ChargeStatus.Pending && createCalls.Contains(found.ChargeId) && CreateCallCanAnswer(status, found.Capture))
         {
             // Our create call for it is under way here: its answer, recorded next, says the same.
+            // Any other state (canceled, or captured at the PSP for a manual charge) is a change
+            // made at the PSP meanwhile, and is followed up like any event.
             return "in_flight";
         }
 
-        var status = data.TryGetProperty("status", out var s) ? s.GetString() : null;
         if (!ChargeLifecycle.MayMove(found.Status, status))
         {
             // Our record is already where the event would take it (usually our own call's answer
@@ -93,6 +95,10 @@ internal sealed class PspWebhookHandler(
 
         return await ApplyAsync(new(eventId, type, objectId, "applied", found.ChargeId, source), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The PaymentIntent states a create call can answer for a charge of this capture mode.</summary>
+    private static bool CreateCallCanAnswer(string? status, bool capture) =>
+        status == "requires_payment_method" || status == (capture ? "succeeded" : "requires_capture");
 
     /// <summary>A refund event sends its charge through the partition, which resolves the open refund by reading the PSP.</summary>
     private async Task<string> HandleRefundAsync(string eventId, string type, string? objectId, JsonElement data, string source, CancellationToken cancellationToken)

@@ -48,9 +48,9 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
     // prepared statement, kept a generic plan made while the table was small: a sequential scan
     // per webhook, 3.5 ms each at 50,000 charges.)
     private const string FindChargeStatus = """
-        SELECT id, status FROM charges WHERE id = $1
+        SELECT id, status, capture FROM charges WHERE id = $1
         UNION ALL
-        SELECT id, status FROM charges WHERE $2::text IS NOT NULL AND psp_reference = $2
+        SELECT id, status, capture FROM charges WHERE $2::text IS NOT NULL AND psp_reference = $2
         LIMIT 1
         """;
 
@@ -97,12 +97,12 @@ public sealed class PspWebhookStore(NpgsqlDataSource dataSource)
         return [.. events.Select(e => recorded.Remove(e.EventId))];
     }
 
-    public async Task<(string ChargeId, string Status)?> FindChargeAsync(string? chargeId, string? pspReference, CancellationToken cancellationToken = default)
+    public async Task<(string ChargeId, string Status, bool Capture)?> FindChargeAsync(string? chargeId, string? pspReference, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(FindChargeStatus);
         command.Parameters.AddWithValue(chargeId ?? "");
         command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = pspReference, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1)) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1), reader.GetBoolean(2)) : null;
     }
 }

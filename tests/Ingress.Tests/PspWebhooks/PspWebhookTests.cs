@@ -68,6 +68,27 @@ public sealed class PspWebhookTests(ServiceFixture service) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Webhook_saying_what_our_in_flight_create_cannot_answer_is_followed_up_not_dropped()
+    {
+        // A cancel made at the PSP while our create call is under way is a change our answer will
+        // not carry: it must be recorded with its follow-up like any other event.
+        await service.SetFaultsAsync(new { latency_ms = new { min = 900, max = 900 } });
+        using var response = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(985), respondAsync: true);
+        var id = (string)(await ServiceFixture.ReadObjectAsync(response))["id"]!;
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal("pending", await service.Database.ScalarAsync<string>("SELECT status FROM charges WHERE id = $1", id));
+
+        using var delivery = await DeliverAsync(Event("evt_canceled_" + id, "payment_intent.canceled", "pi_unknown_yet", id, "canceled"));
+
+        Assert.Equal("applied", (string?)(await ServiceFixture.ReadObjectAsync(delivery))["outcome"]);
+        Assert.Equal(1L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM psp_webhook_events WHERE event_id = $1", "evt_canceled_" + id));
+        // The follow-up read the PaymentIntent as the PSP has it (this cancel was only announced).
+        var final = await service.WaitForChargeAsync(id, c => (string?)c["status"] == "captured");
+        Assert.Equal(985, (long)final["amount_captured"]!);
+        await service.AssertLedgerBalancedAsync();
+    }
+
+    [Fact]
     public async Task Webhook_arriving_before_our_own_answer_completes_the_charge_once()
     {
         // Our call times out (held 2.5 s); the PSP carries it out and its webhook comes first.

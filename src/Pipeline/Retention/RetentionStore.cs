@@ -10,6 +10,12 @@ public static class RetentionStore
 {
     private const string Prepare = "SELECT retention_prepare($1, $2, $3)";
 
+    // Two processes starting at once would make the same partition: one at a time, per database.
+    // Not the run's key: a run prepares on another connection while it holds that one.
+    private const string TakePrepareLock = "SELECT pg_advisory_xact_lock($1)";
+
+    private const long PrepareLockKey = 7_405_316_222_023;
+
     private const string SelectDue = "SELECT name, detach_pending FROM retention_due($1, $2)";
 
     private const string Forget = "DELETE FROM retention_partitions WHERE name = $1";
@@ -39,16 +45,26 @@ public static class RetentionStore
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var takeLock = new NpgsqlCommand(TakePrepareLock, connection, transaction))
+        {
+            takeLock.Parameters.AddWithValue(PrepareLockKey);
+            await takeLock.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Each statement after the lock sees what a process that held it before committed.
         var made = 0;
         foreach (var (table, _) in options.Tables)
         {
-            await using var command = dataSource.CreateCommand(Prepare);
+            await using var command = new NpgsqlCommand(Prepare, connection, transaction);
             command.Parameters.AddWithValue(table);
             command.Parameters.AddWithValue(options.PartitionWidth);
             command.Parameters.AddWithValue(options.Ahead);
             made += (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0);
         }
 
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return made;
     }
 

@@ -112,6 +112,23 @@ public sealed class RetentionTests(TestDatabase database) : IClassFixture<TestDa
         Assert.Equal(0L, await CountAsync("outbox", old));
     }
 
+    [Fact]
+    public async Task Processes_starting_at_once_make_each_partition_once()
+    {
+        await StartOverWithShortPartitionsAsync();
+        var wider = new RetentionOptions { PartitionWidth = Short.PartitionWidth, Ahead = TimeSpan.FromMinutes(2) };
+
+        var made = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RetentionStore.PrepareAsync(database.DataSource, wider)));
+
+        Assert.True(made.Sum() > 0);
+        Assert.Equal(0L, await database.ScalarAsync<long>("""
+            SELECT count(*)
+            FROM retention_partitions AS a
+            JOIN retention_partitions AS b ON a.parent = b.parent AND a.name < b.name
+            WHERE a.lower_at < b.upper_at AND b.lower_at < a.upper_at
+            """));
+    }
+
     // After the legacy partition there may be a gap (StartOver here, a long stop in production:
     // no key is minted for the past), never between the partitions made.
     [Fact]

@@ -115,7 +115,10 @@ internal sealed partial class ChargeProcessor(
         }
         else
         {
-            await AttemptAsync(charge, cancellationToken).ConfigureAwait(false);
+            // Reached again (a sweep, a lost hand-off), a charge whose first send went out from
+            // a fresh hand-off left no mark of it: that send may have run, so an unsaved refusal of
+            // this one proves nothing.
+            await AttemptAsync(charge, mayHaveBeenSent: true, cancellationToken).ConfigureAwait(false);
         }
 
         // A pending charge is swept by its own next attempt; the follow-up has nothing left to add.
@@ -132,7 +135,7 @@ internal sealed partial class ChargeProcessor(
     {
         if (_options.RecoveryThreshold - Stopwatch.GetElapsedTime(submittedAt) < _psp.LongestCall)
         {
-            await AttemptAsync(charge, cancellationToken).ConfigureAwait(false);
+            await AttemptAsync(charge, mayHaveBeenSent: false, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -141,8 +144,12 @@ internal sealed partial class ChargeProcessor(
         await ApplyCreateOutcomeAsync(charge, outcome, firstSend: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The first call for a charge nothing was sent for yet, leased from the call's start.</summary>
-    private async Task AttemptAsync(ChargeRow charge, CancellationToken cancellationToken)
+    /// <summary>
+    /// A call for a charge with no recorded attempt, leased from the call's start. It is the first
+    /// send only when it comes straight from the fresh hand-off (<paramref name="mayHaveBeenSent"/>
+    /// false): the fresh send itself is leased by the intent's insert and marks nothing.
+    /// </summary>
+    private async Task AttemptAsync(ChargeRow charge, bool mayHaveBeenSent, CancellationToken cancellationToken)
     {
         if (await store.MarkAttemptAsync(charge.Id, _options.AttemptLease, cancellationToken).ConfigureAwait(false) is not { } mark)
         {
@@ -159,7 +166,7 @@ internal sealed partial class ChargeProcessor(
 
         using var inFlight = createCalls.Enter(charge.Id);
         var outcome = await psp.CreatePaymentIntentAsync(RequestFor(charge), cancellationToken).ConfigureAwait(false);
-        await ApplyCreateOutcomeAsync(charge, outcome, firstSend: true, cancellationToken).ConfigureAwait(false);
+        await ApplyCreateOutcomeAsync(charge, outcome, firstSend: !mayHaveBeenSent, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -10,27 +10,17 @@ public sealed class ProcessKillTests(OutboxCrashFixture service) : IClassFixture
     public async Task Service_process_killed_hard_mid_stream_then_started_again_delivers_every_event_with_repeats_only_by_id()
     {
         var receiver = service.Receiver;
-        var environment = new Dictionary<string, string>
+        var environment = service.ChildProcessEnvironment(service.OutboxSettings.Concat(new Dictionary<string, string>
         {
-            ["ConnectionStrings__Payments"] = service.Database.ConnectionString,
-            ["Psp__BaseUrl"] = service.SimulatorUrl,
-            ["Psp__ApiKey"] = "sk_test_sim",
-            ["Psp__WebhookSecret"] = ServiceFixture.WebhookSecret,
-            ["DemoMerchant__ApiKey"] = ServiceFixture.MerchantKey,
-            ["Operator__ApiKey"] = ServiceFixture.OperatorKey,
             // Charges whose PSP call the kill interrupted come back after this lease.
-            ["Charges__AttemptLease"] = "00:00:04",
+            ["Charges:AttemptLease"] = "00:00:04",
             // A lease covers the longest PSP call: 2 attempts of 1 s and a retry wait.
-            ["Psp__AttemptTimeout"] = "00:00:01",
-            ["Psp__MaxRetries"] = "1",
-            ["Psp__RetryBaseDelay"] = "00:00:00.100",
-            ["Charges__RecoveryThreshold"] = "00:00:02",
-            ["Charges__SweepInterval"] = "00:00:00.200",
-        };
-        foreach (var (key, value) in service.OutboxSettings.Concat(ServiceFixture.SealingKeySettings))
-        {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
+            ["Psp:AttemptTimeout"] = "00:00:01",
+            ["Psp:MaxRetries"] = "1",
+            ["Psp:RetryBaseDelay"] = "00:00:00.100",
+            ["Charges:RecoveryThreshold"] = "00:00:02",
+            ["Charges:SweepInterval"] = "00:00:00.200",
+        }));
 
         using (var first = await ServiceProcess.StartAsync(environment))
         {

@@ -18,28 +18,18 @@ public sealed class CrashRecoveryTests(CrashFixture service) : IClassFixture<Cra
         // most intents are committed but not yet sent, and two calls are in flight.
         await service.SetFaultsAsync(new { latency_ms = new { min = 1500, max = 1500 } });
         var ids = new List<string>();
-        var environment = new Dictionary<string, string>
+        var environment = service.ChildProcessEnvironment(new Dictionary<string, string>
         {
-            ["ConnectionStrings__Payments"] = service.Database.ConnectionString,
-            ["Psp__BaseUrl"] = service.SimulatorUrl,
-            ["Psp__ApiKey"] = "sk_test_sim",
-            ["Psp__WebhookSecret"] = ServiceFixture.WebhookSecret,
-            ["DemoMerchant__ApiKey"] = ServiceFixture.MerchantKey,
-            ["Operator__ApiKey"] = ServiceFixture.OperatorKey,
-            ["Pipeline__Partitions"] = "1",
-            ["Pipeline__ConcurrencyPerPartition"] = "2",
-            ["Pipeline__ChannelCapacity"] = "4",
-            ["Charges__AttemptLease"] = "00:00:04",
+            ["Pipeline:Partitions"] = "1",
+            ["Pipeline:ConcurrencyPerPartition"] = "2",
+            ["Pipeline:ChannelCapacity"] = "4",
+            ["Charges:AttemptLease"] = "00:00:04",
             // A lease covers the longest PSP call: 2 attempts of 1 s and a retry wait.
-            ["Psp__AttemptTimeout"] = "00:00:01",
-            ["Psp__MaxRetries"] = "1",
-            ["Psp__RetryBaseDelay"] = "00:00:00.100",
-            ["Charges__RecoveryThreshold"] = "00:00:03",
-        };
-        foreach (var (key, value) in ServiceFixture.SealingKeySettings)
-        {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
+            ["Psp:AttemptTimeout"] = "00:00:01",
+            ["Psp:MaxRetries"] = "1",
+            ["Psp:RetryBaseDelay"] = "00:00:00.100",
+            ["Charges:RecoveryThreshold"] = "00:00:03",
+        });
 
         using (var first = await ServiceProcess.StartAsync(environment))
         {

@@ -24,24 +24,14 @@ public sealed class CrashedCreateTests(CrashedCreateFixture service) : IClassFix
             timeout = new { rate = 1.0, hold_ms = 4000, execute = true, operations = new[] { "create" }, max_count = 1 },
             webhooks = new { drop_rate = 1.0 },
         });
-        var environment = new Dictionary<string, string>
+        var environment = service.ChildProcessEnvironment(new Dictionary<string, string>
         {
-            ["ConnectionStrings__Payments"] = service.Database.ConnectionString,
-            ["Psp__BaseUrl"] = service.SimulatorUrl,
-            ["Psp__ApiKey"] = "sk_test_sim",
-            ["Psp__WebhookSecret"] = ServiceFixture.WebhookSecret,
-            ["DemoMerchant__ApiKey"] = ServiceFixture.MerchantKey,
-            ["Operator__ApiKey"] = ServiceFixture.OperatorKey,
-            ["PspEvents__Enabled"] = "false",
-            ["Psp__AttemptTimeout"] = "00:00:05",
-            ["Psp__MaxRetries"] = "0",
-            ["Charges__AttemptLease"] = "00:00:06",
-            ["Charges__RecoveryThreshold"] = "00:00:06",
-        };
-        foreach (var (key, value) in ServiceFixture.SealingKeySettings)
-        {
-            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
+            ["PspEvents:Enabled"] = "false",
+            ["Psp:AttemptTimeout"] = "00:00:05",
+            ["Psp:MaxRetries"] = "0",
+            ["Charges:AttemptLease"] = "00:00:06",
+            ["Charges:RecoveryThreshold"] = "00:00:06",
+        });
 
         string id;
         using (var first = await ServiceProcess.StartAsync(environment))

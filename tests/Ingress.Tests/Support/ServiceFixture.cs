@@ -31,6 +31,29 @@ public class ServiceFixture : IAsyncLifetime
         ["Secrets:SealingKeys:test"] = "dGVzdHMgb25seTogMzIgYnl0ZXMgb2Ygc2VhbGluZyE=",
     };
 
+    /// <summary>
+    /// Environment for the service as a child process (<see cref="ServiceProcess"/>) on this fixture's
+    /// database and simulator, with its keys, plus a test's own settings (given as configuration keys).
+    /// </summary>
+    public Dictionary<string, string> ChildProcessEnvironment(IEnumerable<KeyValuePair<string, string>> settings)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Payments"] = Database.ConnectionString,
+            ["Psp__BaseUrl"] = SimulatorUrl,
+            ["Psp__ApiKey"] = "sk_test_sim",
+            ["Psp__WebhookSecret"] = WebhookSecret,
+            ["DemoMerchant__ApiKey"] = MerchantKey,
+            ["Operator__ApiKey"] = OperatorKey,
+        };
+        foreach (var (key, value) in SealingKeySettings.Concat(settings))
+        {
+            environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        return environment;
+    }
+
     private WebApplication? _simulator;
     private WebApplication? _service;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,7 +16,6 @@ namespace Payments.Pipeline.Retention;
 internal sealed class RetentionWorker : BackgroundService
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly NpgsqlDataSource? _ownDataSource;
     private readonly RetentionOptions _options;
     private readonly ILogger<RetentionWorker> _logger;
     private readonly Gauge _partitions;
@@ -27,14 +25,12 @@ internal sealed class RetentionWorker : BackgroundService
     private readonly Counter _runs;
 
     public RetentionWorker(
-        NpgsqlDataSource dataSource, IConfiguration configuration, IOptions<RetentionOptions> options, PaymentsMetrics metrics, ILogger<RetentionWorker> logger)
+        SchemaOwner owner, IOptions<RetentionOptions> options, PaymentsMetrics metrics, ILogger<RetentionWorker> logger)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(owner);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(metrics);
-        var owner = configuration.GetConnectionString(DatabaseMigrationService.ConnectionStringName);
-        _ownDataSource = string.IsNullOrWhiteSpace(owner) ? null : NpgsqlDataSource.Create(owner);
-        _dataSource = _ownDataSource ?? dataSource;
+        _dataSource = owner.DataSource;
         _options = options.Value;
         _logger = logger;
         _partitions = metrics.Factory.CreateGauge("payments_retention_partitions", "Partitions of each table under retention.", ["table"]);
@@ -84,11 +80,5 @@ internal sealed class RetentionWorker : BackgroundService
             _runs.WithLabels("failed").Inc();
             Log.RetentionFailed(_logger, e);
         }
-    }
-
-    public override void Dispose()
-    {
-        _ownDataSource?.Dispose();
-        base.Dispose();
     }
 }

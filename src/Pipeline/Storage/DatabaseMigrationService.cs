@@ -1,7 +1,4 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Microsoft.Extensions.Options;
 using Payments.Pipeline.Hosting;
 using Payments.Pipeline.Retention;
@@ -10,33 +7,17 @@ namespace Payments.Pipeline.Storage;
 
 /// <summary>
 /// Migrates the schema while the host starts: nothing that touches the database may run
-/// before this completes, so it is a blocking <see cref="IHostedService.StartAsync"/>. With
-/// <c>ConnectionStrings:Migrations</c> set, migrations run as that (owning) role and the service
-/// itself connects as one that owns nothing, so it cannot alter tables or switch off the
-/// ledger's triggers; unset, the service's own connection migrates. The partitions that the
-/// first writes need (retention's) are made right after, by the same role.
+/// before this completes, so it is a blocking <see cref="IHostedService.StartAsync"/>. It runs as
+/// the <see cref="SchemaOwner"/> (so the service itself can own nothing, and cannot alter tables or
+/// switch off the ledger's triggers), and makes the partitions the first writes need (retention's)
+/// right after.
 /// </summary>
-internal sealed class DatabaseMigrationService(
-    MigrationRunner runner, NpgsqlDataSource dataSource, IOptions<RetentionOptions> retention, Readiness readiness, IConfiguration configuration,
-    ILogger<MigrationRunner> logger) : IHostedService
+internal sealed class DatabaseMigrationService(SchemaOwner owner, IOptions<RetentionOptions> retention, Readiness readiness) : IHostedService
 {
-    public const string ConnectionStringName = "Migrations";
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var owner = configuration.GetConnectionString(ConnectionStringName);
-        if (string.IsNullOrWhiteSpace(owner))
-        {
-            await runner.MigrateAsync(cancellationToken).ConfigureAwait(false);
-            await RetentionStore.PrepareAsync(dataSource, retention.Value, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await using var ownerDataSource = NpgsqlDataSource.Create(owner);
-            await new MigrationRunner(ownerDataSource, logger).MigrateAsync(cancellationToken).ConfigureAwait(false);
-            await RetentionStore.PrepareAsync(ownerDataSource, retention.Value, cancellationToken).ConfigureAwait(false);
-        }
-
+        await owner.Migrations.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await RetentionStore.PrepareAsync(owner.DataSource, retention.Value, cancellationToken).ConfigureAwait(false);
         readiness.MarkDatabaseMigrated();
     }
 

@@ -24,6 +24,7 @@ public static class StorageServiceCollectionExtensions
             return new NpgsqlDataSourceBuilder(WithServerSidePreparation(connectionString)).Build();
         });
         services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<SchemaOwner>();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<DatabaseMigrationService>();
         return services;

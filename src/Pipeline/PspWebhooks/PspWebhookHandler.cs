@@ -16,9 +16,9 @@ namespace Payments.Pipeline.PspWebhooks;
 /// durable follow-up on its charge in the same commit (read the PaymentIntent and apply whatever
 /// moves forward), which the recovery sweep runs if the fast hand-off to the partition is lost. A webhook that arrives before our own row shows the PSP
 /// call (the race with our answer) is fine: the read is the truth either way. Stale, ignored
-/// and unknown events are acknowledged, never refused (the PSP would retry forever); an unknown
-/// one is recorded for the operator, a stale or ignored one is not (it changes nothing, and at the
-/// seed's rate most events are stale: our own answer usually lands first).
+/// and unknown events are acknowledged and recorded, never refused (the PSP would retry forever),
+/// as the merchant API contract says. One for a charge whose create call this process is making
+/// right now (in_flight) is neither: the call's own answer applies what it says.
 /// </summary>
 internal sealed class PspWebhookHandler(
     PspWebhookStore store, PspWebhookRecorder recorder, PartitionedWorkerPool<WorkItem> pool, PayoutStore payouts, PayoutProcessor payoutProcessor,
@@ -58,8 +58,7 @@ internal sealed class PspWebhookHandler(
 
         if (!type.StartsWith("payment_intent.", StringComparison.Ordinal))
         {
-            // Changes nothing, now or when delivered again: answered without a row.
-            return "ignored";
+            return await RecordAsync(new(eventId, type, objectId, "ignored", null, source), cancellationToken).ConfigureAwait(false);
         }
 
         string? chargeId = null;
@@ -88,9 +87,7 @@ internal sealed class PspWebhookHandler(
 
         if (!ChargeLifecycle.MayMove(found.Status, status))
         {
-            // Our record is already where the event would take it (usually our own call's answer
-            // won the race): nothing to record, and a redelivery is stale again.
-            return "stale";
+            return await RecordAsync(new(eventId, type, objectId, "stale", null, source), cancellationToken).ConfigureAwait(false);
         }
 
         return await ApplyAsync(new(eventId, type, objectId, "applied", found.ChargeId, source), cancellationToken).ConfigureAwait(false);

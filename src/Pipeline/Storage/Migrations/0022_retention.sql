@@ -160,9 +160,8 @@ LANGUAGE sql STABLE AS $$
         'updated_at', api_time(d.updated_at))
 $$;
 
--- PSP events seen. Only an event that changed something (or named an object we do not know) is
--- recorded: one that changes nothing is answered without a row, and its redelivery changes nothing
--- again. The dedup lookup is by event id across the partitions kept (PspWebhookStore).
+-- PSP events seen, for deduplication and as the contract's record of stale and unknown events. The
+-- dedup lookup is by event id across the partitions kept (PspWebhookStore).
 ALTER TABLE psp_webhook_events RENAME TO psp_webhook_events_legacy;
 
 CREATE TABLE psp_webhook_events (

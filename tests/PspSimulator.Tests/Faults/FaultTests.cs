@@ -77,13 +77,15 @@ public sealed class FaultTests(SimulatorFixture simulator) : IClassFixture<Simul
     {
         var chargeId = SimulatorApi.NewChargeId();
         var key = SimulatorApi.NewKey();
-        await _api.SetFaultsAsync("""{ "timeout": { "rate": 1, "hold_ms": 1000, "execute": true, "max_count": 1 } }""");
+        // The hold is far longer than the impatient caller's 200 ms so the second request lands inside it
+        // even when the machine is busy (CI builds the next test project beside this one).
+        await _api.SetFaultsAsync("""{ "timeout": { "rate": 1, "hold_ms": 4000, "execute": true, "max_count": 1 } }""");
         using var impatient = new SimulatorApi(simulator.BaseAddress, timeout: TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<TaskCanceledException>(() => impatient.CreateAsync(chargeId, key));
         var whileHeld = await _api.CreateAsync(chargeId, key);
         Assert.Empty(GroundTruth.PaymentIntents(await _api.TruthAsync(chargeId)));
-        var truth = await Poll.UntilAsync(() => _api.TruthAsync(chargeId), t => GroundTruth.ForKey(t, key, "capture") > 0, TimeSpan.FromSeconds(5), "the held request to be carried out");
+        var truth = await Poll.UntilAsync(() => _api.TruthAsync(chargeId), t => GroundTruth.ForKey(t, key, "capture") > 0, TimeSpan.FromSeconds(15), "the held request to be carried out");
         var retry = await _api.CreateAsync(chargeId, key);
 
         Assert.Equal(HttpStatusCode.Conflict, whileHeld.Status);

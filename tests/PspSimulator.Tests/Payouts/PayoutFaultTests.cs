@@ -64,13 +64,15 @@ public sealed class PayoutFaultTests(SimulatorFixture simulator) : IClassFixture
         var (currency, _) = await FundedCurrencyAsync();
         var payoutId = PayoutHelpers.NewPayoutId();
         var key = SimulatorApi.NewKey();
-        await _api.SetFaultsAsync("""{ "timeout": { "rate": 1, "hold_ms": 1000, "execute": true, "operations": ["payout"], "max_count": 1 } }""");
+        // The hold is far longer than the impatient caller's 200 ms so the second request lands inside it
+        // even when the machine is busy (CI builds the next test project beside this one).
+        await _api.SetFaultsAsync("""{ "timeout": { "rate": 1, "hold_ms": 4000, "execute": true, "operations": ["payout"], "max_count": 1 } }""");
         using var impatient = new SimulatorApi(simulator.BaseAddress, timeout: TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<TaskCanceledException>(() => PayoutHelpers.CreateAsync(impatient, key, 1000, currency, payoutId: payoutId));
         var whileHeld = await PayoutHelpers.CreateAsync(_api, key, 1000, currency, payoutId: payoutId);
         var truthWhileHeld = await _api.TruthAsync();
-        await Poll.UntilAsync(() => _api.TruthAsync(), t => PayoutHelpers.ForPayoutId(t, payoutId, "payout") > 0, TimeSpan.FromSeconds(5), "the held payout to be carried out");
+        await Poll.UntilAsync(() => _api.TruthAsync(), t => PayoutHelpers.ForPayoutId(t, payoutId, "payout") > 0, TimeSpan.FromSeconds(15), "the held payout to be carried out");
         var retry = await PayoutHelpers.CreateAsync(_api, key, 1000, currency, payoutId: payoutId);
 
         Assert.Equal(HttpStatusCode.Conflict, whileHeld.Status);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace PspSimulator.Clock;
 
 /// <summary>
@@ -5,9 +7,9 @@ namespace PspSimulator.Clock;
 /// Object timestamps, key retention and settlement days follow it; delays and the outage window run on
 /// real time, and so does the webhook signature's <c>t</c>, which the receiver checks against its own clock.
 /// </summary>
-internal sealed class SimulatorClock(TimeProvider time)
+internal sealed class SimulatorClock(TimeProvider time, IOptions<SimulatorOptions> options)
 {
-    private long _offsetTicks;
+    private long _offsetTicks = options.Value.ClockOffset.Ticks;
 
     public DateTimeOffset UtcNow => time.GetUtcNow().AddTicks(Volatile.Read(ref _offsetTicks));
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Payments.Ingress.Tests.Support;
+using Payments.Testing;
 
 namespace Payments.Ingress.Tests.Outbox;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Payments.Ingress.Tests.Support;
+using Payments.Testing;
 
 namespace Payments.Ingress.Tests.Recovery;
 

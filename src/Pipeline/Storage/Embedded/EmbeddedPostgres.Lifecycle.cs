@@ -99,13 +99,31 @@ public sealed partial class EmbeddedPostgres
         }
 
         Port = FreeLoopbackPort();
+        await StartPostmasterAsync(cancellationToken).ConfigureAwait(false);
+        Log.EmbeddedPostgresStarted(_logger, RootDirectory, Port);
+    }
+
+    /// <summary>
+    /// Stops the server as a crash would (<c>pg_ctl -m immediate</c>: no checkpoint, every backend
+    /// killed, crash recovery on the next start), waits <paramref name="down"/>, and starts it again
+    /// on the same port, so that clients reconnect with the connection strings they hold. For the
+    /// chaos runner.
+    /// </summary>
+    public async Task CrashAndRestartAsync(TimeSpan down, CancellationToken cancellationToken = default)
+    {
+        await RunAsServerUserAsync(_binaries.PgCtl, ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"], cancellationToken).ConfigureAwait(false);
+        await Task.Delay(down, cancellationToken).ConfigureAwait(false);
+        await StartPostmasterAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StartPostmasterAsync(CancellationToken cancellationToken)
+    {
         var logFile = Path.Combine(_dataDirectory, "server.log");
         await RunAsServerUserAsync(
             _binaries.PgCtl,
             ["-D", _dataDirectory, "-l", logFile, "-o", $"-p {Port.ToString(CultureInfo.InvariantCulture)}", "-w", "-t", "120", "start"],
             cancellationToken).ConfigureAwait(false);
         await StartWatchdogAsync(cancellationToken).ConfigureAwait(false);
-        Log.EmbeddedPostgresStarted(_logger, RootDirectory, Port);
     }
 
     /// <summary>

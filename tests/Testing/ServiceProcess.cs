@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Payments.Ingress.Tests.Support;
+namespace Payments.Testing;
 
 /// <summary>
 /// The service as a real child process (the built Payments.Ingress.dll), so a test can kill
@@ -25,9 +25,13 @@ public sealed class ServiceProcess : IDisposable
 
     public string Url { get; }
 
-    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment)
+    /// <summary>
+    /// Starts the service and waits until it is ready; <paramref name="url"/> pins its address (a
+    /// restarted instance keeps the one its callers know), else a free loopback port is taken.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> environment, string? url = null)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        url ??= $"http://127.0.0.1:{FreePort()}";
         var startInfo = new ProcessStartInfo("dotnet")
         {
             UseShellExecute = false,
@@ -126,7 +130,7 @@ public sealed class ServiceProcess : IDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

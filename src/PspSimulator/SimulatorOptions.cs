@@ -53,14 +53,6 @@ internal sealed class SimulatorOptions
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan AuthorizationValidity { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>
-    /// Where the simulator clock starts, from real time: zero by default. A chaos run starts it in the
-    /// past and advances it a day per schedule, so that a thousand settlement days fit before real
-    /// time and money settled on each is available by the service's (real) clock at once.
-    /// </summary>
-    [Range(typeof(TimeSpan), "-3650.00:00:00", "3650.00:00:00")]
-    public TimeSpan ClockOffset { get; set; }
-
     /// <summary>How often (real time) expired authorizations are looked for and canceled without any request.</summary>
     [Range(100, 3_600_000)]
     public int ExpirySweepIntervalMs { get; set; } = 1_000;

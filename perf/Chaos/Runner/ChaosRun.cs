@@ -7,24 +7,22 @@ using Payments.Chaos.Verdict;
 
 namespace Payments.Chaos;
 
-/// <summary>Starts the stack, runs every schedule in turn on it, prints a line per schedule and the summary.</summary>
+/// <summary>
+/// Starts the stacks, runs every schedule on one of them (the seeds dealt out in turn), prints a line
+/// per schedule as it ends and the summary at the end. Schedules of one stack run one after another.
+/// </summary>
 internal static class ChaosRun
 {
     public static async Task<IReadOnlyList<ScheduleResult>> RunAsync(ChaosSettings settings, TextWriter output)
     {
+        output = TextWriter.Synchronized(output);
         var total = Stopwatch.StartNew();
-        await using var stack = await ChaosStack.StartAsync(settings, output).ConfigureAwait(false);
-        using var caller = new MerchantCaller(stack);
-        var judge = new Judge(stack, caller);
-        var runner = new ScheduleRunner(stack, caller, judge, Guid.NewGuid().ToString("N")[..8], settings.ConvergeBound);
         var results = new List<ScheduleResult>(settings.Seeds.Count);
-        foreach (var seed in settings.Seeds)
-        {
-            var result = await runner.RunAsync(ScheduleGenerator.Generate(seed)).ConfigureAwait(false);
-            results.Add(result);
-            await output.WriteLineAsync(RunReport.Line(results.Count, result)).ConfigureAwait(false);
-            await output.FlushAsync().ConfigureAwait(false);
-        }
+        var gate = new SemaphoreSlim(1, 1);
+        var shares = Enumerable.Range(0, Math.Max(1, settings.Stacks))
+            .Select(stack => settings.Seeds.Where((_, i) => i % Math.Max(1, settings.Stacks) == stack).ToList())
+            .Where(share => share.Count > 0);
+        await Task.WhenAll(shares.Select((share, index) => RunStackAsync(settings, index, share, output, results, gate))).ConfigureAwait(false);
 
         var summary = RunReport.Summary(results, total.Elapsed);
         await output.WriteLineAsync(summary).ConfigureAwait(false);
@@ -36,5 +34,28 @@ internal static class ChaosRun
         }
 
         return results;
+    }
+
+    private static async Task RunStackAsync(ChaosSettings settings, int index, IReadOnlyList<int> seeds, TextWriter output, List<ScheduleResult> results, SemaphoreSlim gate)
+    {
+        await using var stack = await ChaosStack.StartAsync(settings, index, output).ConfigureAwait(false);
+        using var caller = new MerchantCaller(stack);
+        var judge = new Judge(stack, caller);
+        var runner = new ScheduleRunner(stack, caller, judge, Guid.NewGuid().ToString("N")[..8], settings.ConvergeBound);
+        foreach (var seed in seeds)
+        {
+            var result = await runner.RunAsync(ScheduleGenerator.Generate(seed)).ConfigureAwait(false);
+            await gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                results.Add(result);
+                await output.WriteLineAsync(RunReport.Line(results.Count, result)).ConfigureAwait(false);
+                await output.FlushAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
     }
 }

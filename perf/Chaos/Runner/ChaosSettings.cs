@@ -12,6 +12,9 @@ internal sealed record ChaosSettings
     /// <summary>The simulator's search lag, at the PSP contract's bound by default.</summary>
     public int SearchLagMs { get; init; } = 5_000;
 
+    /// <summary>How many stacks (each its own PostgreSQL, simulator and two instances) run schedules side by side.</summary>
+    public int Stacks { get; init; } = 1;
+
     /// <summary>Where the summary, the JSON and the plot go; null writes none.</summary>
     public string? OutputDirectory { get; init; }
 }

@@ -1,13 +1,14 @@
 using System.Globalization;
 using Payments.Chaos;
 
-// Usage: Payments.Chaos [--seed N | --seeds FIRST-LAST] [--out DIR] [--bound SECONDS]
+// Usage: Payments.Chaos [--seed N | --seeds FIRST-LAST] [--stacks N] [--out DIR] [--bound SECONDS]
 //   --seed 42          replays one schedule
 //   --seeds 1-1000     runs a thousand (the default is 1-20)
 var first = 1;
 var last = 20;
 string? output = null;
 var bound = 120;
+var stacks = 1;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -23,11 +24,14 @@ for (var i = 0; i < args.Length; i++)
         case "--out":
             output = args[++i];
             break;
+        case "--stacks":
+            stacks = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
         case "--bound":
             bound = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         default:
-            await Console.Error.WriteLineAsync($"unknown argument {args[i]}; usage: [--seed N | --seeds FIRST-LAST] [--out DIR] [--bound SECONDS]");
+            await Console.Error.WriteLineAsync($"unknown argument {args[i]}; usage: [--seed N | --seeds FIRST-LAST] [--stacks N] [--out DIR] [--bound SECONDS]");
             return 2;
     }
 }
@@ -37,6 +41,7 @@ var settings = new ChaosSettings
     Seeds = [.. Enumerable.Range(first, last - first + 1)],
     OutputDirectory = output,
     ConvergeBound = TimeSpan.FromSeconds(bound),
+    Stacks = stacks,
 };
 var results = await ChaosRun.RunAsync(settings, Console.Out);
 return results.All(r => r.Passed) ? 0 : 1;

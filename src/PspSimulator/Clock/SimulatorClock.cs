@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace PspSimulator.Clock;
 
 /// <summary>
@@ -7,9 +5,9 @@ namespace PspSimulator.Clock;
 /// Object timestamps, key retention and settlement days follow it; delays and the outage window run on
 /// real time, and so does the webhook signature's <c>t</c>, which the receiver checks against its own clock.
 /// </summary>
-internal sealed class SimulatorClock(TimeProvider time, IOptions<SimulatorOptions> options)
+internal sealed class SimulatorClock(TimeProvider time)
 {
-    private long _offsetTicks = options.Value.ClockOffset.Ticks;
+    private long _offsetTicks;
 
     public DateTimeOffset UtcNow => time.GetUtcNow().AddTicks(Volatile.Read(ref _offsetTicks));
 

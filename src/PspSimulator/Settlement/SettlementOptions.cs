@@ -18,7 +18,12 @@ internal sealed class SettlementOptions
     /// <summary>Close every past day automatically when the simulator clock passes midnight UTC.</summary>
     public bool AutoClose { get; set; } = true;
 
-    /// <summary><c>available_on_utc</c> is this many days after the settlement day, at midnight UTC.</summary>
-    [Range(0, 30)]
+    /// <summary>
+    /// <c>available_on_utc</c> is this many days after the settlement day, at midnight UTC. Negative
+    /// only for a run that moves the simulator clock far ahead of real time (the chaos runner turns a
+    /// day per schedule): the service decides availability by its own real clock, so money would
+    /// otherwise never become available within the run.
+    /// </summary>
+    [Range(-3650, 30)]
     public int AvailableOnDays { get; set; } = 2;
 }

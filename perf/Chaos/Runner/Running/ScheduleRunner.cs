@@ -50,7 +50,10 @@ internal sealed class ScheduleRunner(ChaosStack stack, MerchantCaller caller, Ju
     {
         using (var set = await stack.Simulator.PutAsJsonAsync("/_sim/faults", phase.Plan).ConfigureAwait(false))
         {
-            set.EnsureSuccessStatusCode();
+            if (!set.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"The simulator refused the plan {phase.Plan.ToJsonString()}: {await set.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+            }
         }
 
         if (phase.CompressedOutage)

@@ -11,7 +11,8 @@ namespace Payments.Chaos.Schedules;
 /// </summary>
 internal static class ScheduleGenerator
 {
-    private static readonly int[] GatewayStatuses = [502, 503, 504];
+    // What a proxy in front of the PSP may answer (the simulator's list): a 400 or 404 from it is not the PSP's.
+    private static readonly int[] GatewayStatuses = [400, 404, 408, 500, 502, 504];
 
     private static readonly (StepKind Kind, int Weight)[] Mix =
     [
@@ -144,7 +145,7 @@ internal static class ScheduleGenerator
         Maybe("error_500_after", () => new JsonObject { ["rate"] = Rate(0.2) });
         Maybe("reset_after", () => new JsonObject { ["rate"] = Rate(0.2) });
         Maybe("rate_limit", () => new JsonObject { ["rate"] = Rate(0.15) });
-        Maybe("gateway_error", () => new JsonObject { ["rate"] = Rate(0.15), ["status"] = GatewayStatuses[random.Next(3)] });
+        Maybe("gateway_error", () => new JsonObject { ["rate"] = Rate(0.15), ["status"] = GatewayStatuses[random.Next(GatewayStatuses.Length)] });
         Maybe("decline", () => new JsonObject { ["rate"] = Rate(0.15), ["payment_methods"] = new JsonArray("pm_card_visa") });
         Maybe("webhooks", () => new JsonObject
         {

@@ -44,15 +44,15 @@ internal sealed class ChaosStack : IAsyncDisposable
     /// <summary>The merchant's sellers, made at start: paid out to accounts that succeed, are returned, or are closed.</summary>
     public IReadOnlyList<string> Sellers { get; private set; } = [];
 
-    public static async Task<ChaosStack> StartAsync(ChaosSettings settings, TextWriter log)
+    public static async Task<ChaosStack> StartAsync(ChaosSettings settings, int index, TextWriter log)
     {
-        var root = Path.Combine(TestCluster.RepositoryRoot(), ".data", $"chaos-postgres-{Environment.ProcessId}");
+        var root = Path.Combine(TestCluster.RepositoryRoot(), ".data", $"chaos-postgres-{Environment.ProcessId}-{index}");
         if (Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);
         }
 
-        log.WriteLine($"starting PostgreSQL in {root}");
+        await log.WriteLineAsync($"stack {index}: starting PostgreSQL in {root}").ConfigureAwait(false);
         var postgres = await EmbeddedPostgres.StartAsync(root, NullLogger.Instance).ConfigureAwait(false);
         await postgres.EnsureDatabaseAsync("chaos").ConfigureAwait(false);
         var connectionString = postgres.ConnectionString("chaos");
@@ -69,10 +69,9 @@ internal sealed class ChaosStack : IAsyncDisposable
             ["Simulator:AuthorizationValidity"] = "2.00:00:00",
             // A thousand simulated days: keep every object so the ground truth stays whole.
             ["Simulator:RetentionSeconds"] = "315360000",
-            // ...and start the PSP's clock that many days back, so each day's money is available by
-            // the service's real clock as soon as it is reconciled (settlement lines available at once).
-            ["Simulator:ClockOffset"] = TimeSpan.FromDays(-(settings.Seeds.Count + 5)).ToString(),
-            ["Simulator:Settlement:AvailableOnDays"] = "0",
+            // The PSP's clock runs a day ahead per schedule while the service decides availability
+            // by its real clock: make each day's money available at once all the same.
+            ["Simulator:Settlement:AvailableOnDays"] = (-(settings.Seeds.Count + 5)).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await simulator.StartAsync().ConfigureAwait(false);
@@ -117,7 +116,7 @@ internal sealed class ChaosStack : IAsyncDisposable
                 instance.Dispose();
             }
         };
-        log.WriteLine($"starting service instances at {instances[0].Url} and {instances[1].Url}");
+        await log.WriteLineAsync($"stack {index}: starting service instances at {instances[0].Url} and {instances[1].Url}").ConfigureAwait(false);
         await Task.WhenAll(instances.Select(i => i.StartAsync())).ConfigureAwait(false);
 
         var stack = new ChaosStack(postgres, simulator, NpgsqlDataSource.Create(connectionString), sink, instances);

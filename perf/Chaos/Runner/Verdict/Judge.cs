@@ -129,14 +129,15 @@ internal sealed class Judge(ChaosStack stack, MerchantCaller caller)
         using var closed = await stack.Simulator.PostAsync("/_sim/settlement/close", null).ConfigureAwait(false);
         var date = (string)JsonNode.Parse(await closed.Content.ReadAsStringAsync().ConfigureAwait(false))!["date"]!;
         var run = await RunToTheEndAsync(date).ConfigureAwait(false);
+        // Read before the day turns: turning it lets the PSP carry out what was waiting for it (a
+        // payout returned by the bank), which belongs to the next day and the next schedule.
+        var truth = await TruthAsync().ConfigureAwait(false);
         await AdvanceDayAsync().ConfigureAwait(false);
-
         if (run is null || (string?)run["status"] != "completed")
         {
             return [new Problem("reconciliation", $"the run of {date} did not complete: {run?.ToJsonString() ?? "no run"}")];
         }
 
-        var truth = await TruthAsync().ConfigureAwait(false);
         var problems = new List<Problem>();
         Checked += $"/{run["lines"]}lines";
         var psp = Amounts(run["psp_balance"]);

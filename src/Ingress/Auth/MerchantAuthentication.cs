@@ -1,4 +1,5 @@
 using Payments.Ingress.Errors;
+using Payments.Ingress.OpenApi;
 using Payments.Ingress.RateLimits;
 using Payments.Pipeline.Merchants;
 
@@ -17,6 +18,7 @@ internal static class MerchantAuthentication
 
     public static RouteGroupBuilder RequireMerchant(this RouteGroupBuilder group)
     {
+        group.WithMetadata(ApiCaller.Merchant);
         group.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;

@@ -1,4 +1,5 @@
 using Payments.Ingress.Errors;
+using Payments.Ingress.OpenApi;
 using Payments.Pipeline.Merchants;
 using Payments.Pipeline.Operators;
 
@@ -15,6 +16,7 @@ internal static class OperatorAuthentication
 {
     public static RouteGroupBuilder RequireOperator(this RouteGroupBuilder group)
     {
+        group.WithMetadata(ApiCaller.Operator);
         group.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;

@@ -3,6 +3,7 @@ using Payments.Ingress.Auth;
 using Payments.Ingress.Charges;
 using Payments.Ingress.Errors;
 using Payments.Pipeline.Balances;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Balances;
 
@@ -11,9 +12,9 @@ internal static class BalancesApi
 {
     public static IEndpointRouteBuilder MapBalances(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1").RequireMerchant();
-        group.MapGet("/balance", GetMerchantBalanceAsync).WithName("GetBalance");
-        group.MapGet("/sellers/{id}/balance", GetSellerBalanceAsync).WithName("GetSellerBalance");
+        var group = routes.MapGroup("/v1").WithTags("Balances").RequireMerchant();
+        group.MapGet("/balance", GetMerchantBalanceAsync).WithName("GetBalance").Answers(ApiSchemas.Balance);
+        group.MapGet("/sellers/{id}/balance", GetSellerBalanceAsync).WithName("GetSellerBalance").Answers(ApiSchemas.Balance);
         return routes;
     }
 

@@ -3,6 +3,7 @@ using Payments.Ingress.Auth;
 using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
 using Payments.Pipeline.Operations;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Charges;
 
@@ -14,9 +15,13 @@ internal static class ChargeOperationsApi
 
     public static IEndpointRouteBuilder MapChargeOperations(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/charges/{id}").RequireMerchant().WithMerchantPosts();
-        group.MapPost("/capture", CaptureAsync).WithName("CaptureCharge").Accepts(emptyBodyAllowed: true, CaptureFields);
-        group.MapPost("/void", VoidAsync).WithName("VoidCharge").Accepts(emptyBodyAllowed: true, VoidFields);
+        var group = routes.MapGroup("/v1/charges/{id}").WithTags("Charges").RequireMerchant().WithMerchantPosts();
+        group.MapPost("/capture", CaptureAsync).WithName("CaptureCharge").Accepts(emptyBodyAllowed: true, CaptureFields)
+            .Takes(ApiSchemas.CaptureRequest)
+            .Answers(ApiSchemas.Charge, [StatusCodes.Status200OK, StatusCodes.Status202Accepted], OperationResults.CaptureProblems);
+        group.MapPost("/void", VoidAsync).WithName("VoidCharge").Accepts(emptyBodyAllowed: true, VoidFields)
+            .Takes(ApiSchemas.EmptyRequest)
+            .Answers(ApiSchemas.Charge, [StatusCodes.Status200OK, StatusCodes.Status202Accepted], OperationResults.VoidProblems);
         return routes;
     }
 

@@ -4,6 +4,7 @@ using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Sellers;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Charges;
 
@@ -11,11 +12,13 @@ internal static class ChargesApi
 {
     public static IEndpointRouteBuilder MapCharges(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/charges").RequireMerchant().WithMerchantPosts();
-        group.MapPost("/", CreateChargeAsync).WithName("CreateCharge").Accepts(emptyBodyAllowed: false);
-        group.MapGet("/{id}", GetChargeAsync).WithName("GetCharge");
-        group.MapGet("/", ListChargesAsync).WithName("ListCharges");
-        group.MapGet("/{id}/history", GetHistoryAsync).WithName("GetChargeHistory");
+        var group = routes.MapGroup("/v1/charges").WithTags("Charges").RequireMerchant().WithMerchantPosts();
+        group.MapPost("/", CreateChargeAsync).WithName("CreateCharge").Accepts(emptyBodyAllowed: false)
+            .Takes(ApiSchemas.ChargeRequest, honoursPrefer: true)
+            .Answers(ApiSchemas.Charge, [StatusCodes.Status201Created, StatusCodes.Status202Accepted], "duplicate_order", "suspected_duplicate", "overloaded", "unavailable");
+        group.MapGet("/{id}", GetChargeAsync).WithName("GetCharge").Answers(ApiSchemas.Charge);
+        group.MapGet("/", ListChargesAsync).WithName("ListCharges").Answers(ApiSchemas.ListOf(ApiSchemas.Charge), "invalid_request");
+        group.MapGet("/{id}/history", GetHistoryAsync).WithName("GetChargeHistory").Answers(ApiSchemas.ListOf(ApiSchemas.ChargeMove));
         return routes;
     }
 

@@ -7,6 +7,15 @@ namespace Payments.Ingress.Charges;
 /// <summary>Renders the answer of a capture, void or refund.</summary>
 internal static class OperationResults
 {
+    /// <summary>The problem codes <see cref="Render"/> gives a capture (for the OpenAPI document).</summary>
+    public static readonly string[] CaptureProblems = ["invalid_state", "operation_in_progress", "amount_exceeds_capturable", "amount_below_splits", "overloaded"];
+
+    /// <summary>The problem codes <see cref="Render"/> gives a void.</summary>
+    public static readonly string[] VoidProblems = ["invalid_state", "operation_in_progress", "overloaded"];
+
+    /// <summary>The problem codes <see cref="Render"/> gives a refund.</summary>
+    public static readonly string[] RefundProblems = ["invalid_state", "operation_in_progress", "refund_exceeds_captured", "charge_disputed", "overloaded"];
+
     public static Results<ContentHttpResult, ProblemHttpResult> Render(HttpContext context, OperationAnswer answer, int finalStatus)
     {
         switch (answer)

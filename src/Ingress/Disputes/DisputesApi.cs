@@ -3,6 +3,7 @@ using Payments.Ingress.Auth;
 using Payments.Ingress.Charges;
 using Payments.Ingress.Errors;
 using Payments.Pipeline.Disputes;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Disputes;
 
@@ -11,9 +12,9 @@ internal static class DisputesApi
 {
     public static IEndpointRouteBuilder MapDisputes(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/disputes").RequireMerchant();
-        group.MapGet("/", ListAsync).WithName("ListDisputes");
-        group.MapGet("/{id}", GetAsync).WithName("GetDispute");
+        var group = routes.MapGroup("/v1/disputes").WithTags("Disputes").RequireMerchant();
+        group.MapGet("/", ListAsync).WithName("ListDisputes").Answers(ApiSchemas.ListOf(ApiSchemas.Dispute), "invalid_request");
+        group.MapGet("/{id}", GetAsync).WithName("GetDispute").Answers(ApiSchemas.Dispute);
         return routes;
     }
 

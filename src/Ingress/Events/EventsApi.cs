@@ -3,6 +3,7 @@ using Payments.Ingress.Auth;
 using Payments.Ingress.Charges;
 using Payments.Ingress.Errors;
 using Payments.Pipeline.Outbox;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Events;
 
@@ -20,8 +21,8 @@ internal static class EventsApi
 
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/events").RequireMerchant();
-        group.MapGet("/", ListEventsAsync).WithName("ListEvents");
+        var group = routes.MapGroup("/v1/events").WithTags("Events").RequireMerchant();
+        group.MapGet("/", ListEventsAsync).WithName("ListEvents").Answers(ApiSchemas.ListOf(ApiSchemas.Event), "invalid_request");
         return routes;
     }
 

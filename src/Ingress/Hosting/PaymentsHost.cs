@@ -5,6 +5,7 @@ using Payments.Ingress.Events;
 using Payments.Ingress.Health;
 using Payments.Ingress.Ledger;
 using Payments.Ingress.Merchants;
+using Payments.Ingress.OpenApi;
 using Payments.Ingress.Payouts;
 using Payments.Ingress.PspWebhooks;
 using Payments.Ingress.RateLimits;
@@ -46,6 +47,7 @@ public static partial class PaymentsHost
         builder.Services.AddSingleton(budget);
         builder.Services.AddPaymentsPipeline(builder.Configuration);
         builder.Services.AddRateLimits();
+        builder.Services.AddPaymentsOpenApi();
         var asked = builder.Configuration.GetValue<long?>("Kestrel:Limits:MaxConcurrentConnections");
         var inbound = DescriptorBudget.Cap(asked is { } value ? (int)Math.Min(value, int.MaxValue) : null, budget.InboundConnections);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxConcurrentConnections = inbound);
@@ -88,6 +90,7 @@ public static partial class PaymentsHost
         app.MapPspWebhooks();
         app.MapEvents();
         app.MapWebhookEndpoints();
+        app.MapPaymentsOpenApi();
         return app;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Payments.Ingress.Auth;
 using Payments.Ingress.Charges;
 using Payments.Pipeline.Ledger;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Ledger;
 
@@ -10,7 +11,7 @@ internal static class LedgerApi
 {
     public static IEndpointRouteBuilder MapLedger(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/v1/ledger").RequireOperator().MapGet("/balances", BalancesAsync).WithName("GetLedgerBalances");
+        routes.MapGroup("/v1/ledger").WithTags("Ledger (operator)").RequireOperator().MapGet("/balances", BalancesAsync).WithName("GetLedgerBalances").Answers(ApiSchemas.ListOf(ApiSchemas.LedgerBalance));
         return routes;
     }
 

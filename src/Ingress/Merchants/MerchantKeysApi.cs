@@ -7,6 +7,7 @@ using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
 using Payments.Pipeline;
 using Payments.Pipeline.Merchants;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Merchants;
 
@@ -26,10 +27,14 @@ internal static class MerchantKeysApi
 
     public static IEndpointRouteBuilder MapMerchantKeys(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/merchants/{merchantId}/keys").RequireOperator().WithMerchantPosts();
-        group.MapGet("/", ListAsync).WithName("ListMerchantKeys");
-        group.MapPost("/", RollAsync).WithName("RollMerchantKey").Accepts(emptyBodyAllowed: true, RollFields);
-        group.MapPost("/{keyId}/revoke", RevokeAsync).WithName("RevokeMerchantKey").Accepts(emptyBodyAllowed: true, NoFields);
+        var group = routes.MapGroup("/v1/merchants/{merchantId}/keys").WithTags("Merchant keys (operator)").RequireOperator().WithMerchantPosts();
+        group.MapGet("/", ListAsync).WithName("ListMerchantKeys").Answers(ApiSchemas.ListOf(ApiSchemas.ApiKey), "invalid_request");
+        group.MapPost("/", RollAsync).WithName("RollMerchantKey").Accepts(emptyBodyAllowed: true, RollFields)
+            .Takes(ApiSchemas.KeyRollRequest)
+            .Answers(ApiSchemas.ApiKey, [StatusCodes.Status201Created]);
+        group.MapPost("/{keyId}/revoke", RevokeAsync).WithName("RevokeMerchantKey").Accepts(emptyBodyAllowed: true, NoFields)
+            .Takes(ApiSchemas.EmptyRequest)
+            .Answers(ApiSchemas.ApiKey);
         return routes;
     }
 

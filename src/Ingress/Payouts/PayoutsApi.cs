@@ -4,6 +4,7 @@ using Payments.Ingress.Charges;
 using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
 using Payments.Pipeline.Payouts;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Payouts;
 
@@ -15,10 +16,12 @@ internal static class PayoutsApi
 {
     public static IEndpointRouteBuilder MapPayouts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/payouts").RequireMerchant().WithMerchantPosts();
-        group.MapPost("/", CreateAsync).WithName("CreatePayout").Accepts(emptyBodyAllowed: false);
-        group.MapGet("/", ListAsync).WithName("ListPayouts");
-        group.MapGet("/{id}", GetAsync).WithName("GetPayout");
+        var group = routes.MapGroup("/v1/payouts").WithTags("Payouts").RequireMerchant().WithMerchantPosts();
+        group.MapPost("/", CreateAsync).WithName("CreatePayout").Accepts(emptyBodyAllowed: false)
+            .Takes(ApiSchemas.PayoutRequest, honoursPrefer: true)
+            .Answers(ApiSchemas.Payout, [StatusCodes.Status201Created, StatusCodes.Status202Accepted], "insufficient_available_balance");
+        group.MapGet("/", ListAsync).WithName("ListPayouts").Answers(ApiSchemas.ListOf(ApiSchemas.Payout), "invalid_request");
+        group.MapGet("/{id}", GetAsync).WithName("GetPayout").Answers(ApiSchemas.Payout);
         return routes;
     }
 

@@ -6,6 +6,7 @@ using Payments.Ingress.Charges;
 using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
 using Payments.Pipeline.Reconciliation;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Reconciliation;
 
@@ -16,13 +17,17 @@ internal static class ReconciliationApi
 
     public static IEndpointRouteBuilder MapReconciliation(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/reconciliation").RequireOperator();
-        group.MapPost("/runs", RunAsync).WithName("CreateReconciliationRun");
-        group.MapGet("/runs", ListRunsAsync).WithName("ListReconciliationRuns");
-        group.MapGet("/runs/{id}", GetRunAsync).WithName("GetReconciliationRun");
-        group.MapGet("/discrepancies", ListDiscrepanciesAsync).WithName("ListDiscrepancies");
-        group.MapGet("/discrepancies/{id}", GetDiscrepancyAsync).WithName("GetDiscrepancy");
-        group.MapPost("/discrepancies/{id}/resolve", ResolveAsync).WithName("ResolveDiscrepancy");
+        var group = routes.MapGroup("/v1/reconciliation").WithTags("Reconciliation (operator)").RequireOperator();
+        group.MapPost("/runs", RunAsync).WithName("CreateReconciliationRun")
+            .Takes(ApiSchemas.ReconciliationRunRequest)
+            .Answers(ApiSchemas.ReconciliationRun, [StatusCodes.Status201Created], "run_in_progress");
+        group.MapGet("/runs", ListRunsAsync).WithName("ListReconciliationRuns").Answers(ApiSchemas.ListOf(ApiSchemas.ReconciliationRun), "invalid_request");
+        group.MapGet("/runs/{id}", GetRunAsync).WithName("GetReconciliationRun").Answers(ApiSchemas.ReconciliationRun);
+        group.MapGet("/discrepancies", ListDiscrepanciesAsync).WithName("ListDiscrepancies").Answers(ApiSchemas.ListOf(ApiSchemas.Discrepancy), "invalid_request");
+        group.MapGet("/discrepancies/{id}", GetDiscrepancyAsync).WithName("GetDiscrepancy").Answers(ApiSchemas.Discrepancy);
+        group.MapPost("/discrepancies/{id}/resolve", ResolveAsync).WithName("ResolveDiscrepancy")
+            .Takes(ApiSchemas.ResolveRequest)
+            .Answers(ApiSchemas.Discrepancy, "discrepancy_not_open");
         return routes;
     }
 

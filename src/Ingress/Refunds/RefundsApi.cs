@@ -6,6 +6,7 @@ using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Operations;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Refunds;
 
@@ -17,10 +18,12 @@ internal static class RefundsApi
 
     public static IEndpointRouteBuilder MapRefunds(this IEndpointRouteBuilder routes)
     {
-        var charge = routes.MapGroup("/v1/charges/{id}/refunds").RequireMerchant().WithMerchantPosts();
-        charge.MapPost("/", CreateAsync).WithName("CreateRefund").Accepts(emptyBodyAllowed: true, Fields);
-        charge.MapGet("/", ListAsync).WithName("ListChargeRefunds");
-        routes.MapGroup("/v1/refunds").RequireMerchant().MapGet("/{id}", GetAsync).WithName("GetRefund");
+        var charge = routes.MapGroup("/v1/charges/{id}/refunds").WithTags("Refunds").RequireMerchant().WithMerchantPosts();
+        charge.MapPost("/", CreateAsync).WithName("CreateRefund").Accepts(emptyBodyAllowed: true, Fields)
+            .Takes(ApiSchemas.RefundRequest)
+            .Answers(ApiSchemas.Refund, [StatusCodes.Status201Created, StatusCodes.Status202Accepted], OperationResults.RefundProblems);
+        charge.MapGet("/", ListAsync).WithName("ListChargeRefunds").Answers(ApiSchemas.ListOf(ApiSchemas.Refund));
+        routes.MapGroup("/v1/refunds").WithTags("Refunds").RequireMerchant().MapGet("/{id}", GetAsync).WithName("GetRefund").Answers(ApiSchemas.Refund);
         return routes;
     }
 

@@ -5,6 +5,7 @@ using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Sellers;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.Sellers;
 
@@ -16,10 +17,12 @@ internal static class SellersApi
 
     public static IEndpointRouteBuilder MapSellers(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/sellers").RequireMerchant().WithMerchantPosts();
-        group.MapPost("/", CreateSellerAsync).WithName("CreateSeller").Accepts(emptyBodyAllowed: false, SellerRequestReader.Fields);
-        group.MapGet("/{id}", GetSellerAsync).WithName("GetSeller");
-        group.MapGet("/", ListSellersAsync).WithName("ListSellers");
+        var group = routes.MapGroup("/v1/sellers").WithTags("Sellers").RequireMerchant().WithMerchantPosts();
+        group.MapPost("/", CreateSellerAsync).WithName("CreateSeller").Accepts(emptyBodyAllowed: false, SellerRequestReader.Fields)
+            .Takes(ApiSchemas.SellerRequest)
+            .Answers(ApiSchemas.Seller, [StatusCodes.Status201Created]);
+        group.MapGet("/{id}", GetSellerAsync).WithName("GetSeller").Answers(ApiSchemas.Seller);
+        group.MapGet("/", ListSellersAsync).WithName("ListSellers").Answers(ApiSchemas.ListOf(ApiSchemas.Seller), "invalid_request");
         return routes;
     }
 

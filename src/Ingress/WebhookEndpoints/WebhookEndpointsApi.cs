@@ -10,6 +10,7 @@ using Payments.Ingress.Charges;
 using Payments.Ingress.Errors;
 using Payments.Ingress.Validation;
 using Payments.Pipeline.Outbox;
+using Payments.Ingress.OpenApi;
 
 namespace Payments.Ingress.WebhookEndpoints;
 
@@ -35,15 +36,21 @@ internal static class WebhookEndpointsApi
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/webhook_endpoints").RequireMerchant().WithMerchantPosts();
-        group.MapPost("/", CreateEndpointAsync).WithName("CreateWebhookEndpoint").Accepts(emptyBodyAllowed: false);
-        group.MapGet("/", ListEndpointsAsync).WithName("ListWebhookEndpoints");
-        group.MapGet("/{id}", GetEndpointAsync).WithName("GetWebhookEndpoint");
-        group.MapDelete("/{id}", DeleteEndpointAsync).WithName("DeleteWebhookEndpoint");
-        group.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries");
-        group.MapGet("/{id}/deliveries/{deliveryId}", GetDeliveryAsync).WithName("GetWebhookDelivery");
-        group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", RedeliverAsync).WithName("RedeliverWebhookDelivery").Accepts(emptyBodyAllowed: true, NoFields);
-        group.MapPost("/{id}/deliveries/redeliver_failed", RedeliverFailedAsync).WithName("RedeliverFailedWebhookDeliveries").Accepts(emptyBodyAllowed: true, NoFields);
+        var group = routes.MapGroup("/v1/webhook_endpoints").WithTags("Webhook endpoints").RequireMerchant().WithMerchantPosts();
+        group.MapPost("/", CreateEndpointAsync).WithName("CreateWebhookEndpoint").Accepts(emptyBodyAllowed: false)
+            .Takes(ApiSchemas.WebhookEndpointRequest)
+            .Answers(ApiSchemas.WebhookEndpoint, [StatusCodes.Status201Created], "endpoint_limit_reached");
+        group.MapGet("/", ListEndpointsAsync).WithName("ListWebhookEndpoints").Answers(ApiSchemas.ListOf(ApiSchemas.WebhookEndpoint), "invalid_request");
+        group.MapGet("/{id}", GetEndpointAsync).WithName("GetWebhookEndpoint").Answers(ApiSchemas.WebhookEndpoint);
+        group.MapDelete("/{id}", DeleteEndpointAsync).WithName("DeleteWebhookEndpoint").Answers(ApiSchemas.DeletedWebhookEndpoint);
+        group.MapGet("/{id}/deliveries", ListDeliveriesAsync).WithName("ListWebhookDeliveries").Answers(ApiSchemas.ListOf(ApiSchemas.WebhookDelivery), "invalid_request");
+        group.MapGet("/{id}/deliveries/{deliveryId}", GetDeliveryAsync).WithName("GetWebhookDelivery").Answers(ApiSchemas.WebhookDelivery);
+        group.MapPost("/{id}/deliveries/{deliveryId}/redeliver", RedeliverAsync).WithName("RedeliverWebhookDelivery").Accepts(emptyBodyAllowed: true, NoFields)
+            .Takes(ApiSchemas.EmptyRequest)
+            .Answers(ApiSchemas.WebhookDelivery, "invalid_state");
+        group.MapPost("/{id}/deliveries/redeliver_failed", RedeliverFailedAsync).WithName("RedeliverFailedWebhookDeliveries").Accepts(emptyBodyAllowed: true, NoFields)
+            .Takes(ApiSchemas.EmptyRequest)
+            .Answers(ApiSchemas.Redelivery);
         return routes;
     }
 

@@ -6,8 +6,8 @@ namespace PspSimulator.Tests.Webhooks;
 
 /// <summary>
 /// Duplicates, drops and reordering at their configured rates, measured where the service would see
-/// them: at a receiver. With a fixed seed and events created in a fixed order the decisions are the
-/// same on every run; the tolerances only allow for a different seed.
+/// them: at a receiver. The plan names its seed, so each decision is a function of (seed, event id),
+/// and event ids are random: the tolerances allow for a different draw on every run.
 /// </summary>
 public sealed class WebhookFaultRateTests(SimulatorFixture simulator, ITestOutputHelper output) : IClassFixture<SimulatorFixture>
 {

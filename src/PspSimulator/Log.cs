@@ -44,4 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Debug, "Payout {PayoutId} is now {Status}")]
     public static partial void PayoutMoved(ILogger logger, string payoutId, string status);
+
+    [LoggerMessage(15, LogLevel.Information, "Simulator reset: forgot {PaymentIntents} PaymentIntents and {Events} events, and the fault plan")]
+    public static partial void SimulatorReset(ILogger logger, int paymentIntents, int events);
 }

@@ -32,6 +32,14 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ILogger<WebhookDispatcher> _logger;
     private long _eventNumber;
 
+    // Events up to this sequence number were forgotten by POST /_sim/reset: queued, held, delayed or
+    // retrying, none of them is sent again.
+    private long _forgottenThrough;
+
+    // The reset the reader last saw (only the reader touches it and _eventNumber): after a reset events
+    // are numbered from 1 again, as in a fresh simulator.
+    private long _resetSeen;
+
     public WebhookDispatcher(
         WebhookClient client,
         WebhookEndpointHolder endpoints,
@@ -74,6 +82,13 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
+    /// <summary>Stops every delivery of events up to <paramref name="lastSequence"/>; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Forget(long lastSequence)
+    {
+        Volatile.Write(ref _forgottenThrough, lastSequence);
+        _held.Clear();
+    }
+
     public override void Dispose()
     {
         _deliveries.Dispose();
@@ -99,8 +114,22 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
+    private bool Forgotten(StoredEvent stored) => stored.Sequence <= Volatile.Read(ref _forgottenThrough);
+
     private void Dispatch(StoredEvent stored, CancellationToken cancellationToken)
     {
+        var forgotten = Volatile.Read(ref _forgottenThrough);
+        if (stored.Sequence <= forgotten)
+        {
+            return;
+        }
+
+        if (forgotten != _resetSeen)
+        {
+            _resetSeen = forgotten;
+            _eventNumber = 0;
+        }
+
         var number = ++_eventNumber;
         var plan = _faults.Current;
         var faults = plan.Plan.Webhooks;
@@ -209,6 +238,11 @@ internal sealed class WebhookDispatcher : BackgroundService
 
             for (var attempt = 1; ; attempt++)
             {
+                if (Forgotten(stored))
+                {
+                    return;
+                }
+
                 DeliveryResult result;
                 await _deliveries.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try

@@ -19,6 +19,7 @@ namespace PspSimulator;
 [JsonSerializable(typeof(WebhookStatsDto))]
 [JsonSerializable(typeof(StatsDto))]
 [JsonSerializable(typeof(PruneResultDto))]
+[JsonSerializable(typeof(ResetResultDto))]
 [JsonSerializable(typeof(FaultCountsDto))]
 [JsonSerializable(typeof(ControlErrorDto))]
 [JsonSerializable(typeof(DisputeDto))]

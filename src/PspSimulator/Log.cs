@@ -33,8 +33,8 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "Pruned {Keys} idempotency keys, {PaymentIntents} payment intents, {Events} events, {Movements} movements, {Days} settlement days, {Payouts} payouts")]
     public static partial void Pruned(ILogger logger, int keys, int paymentIntents, int events, int movements, int days, int payouts);
 
-    [LoggerMessage(11, LogLevel.Information, "Webhook endpoint set to {Url} with {SecretCount} secrets")]
-    public static partial void WebhookEndpointChanged(ILogger logger, Uri? url, int secretCount);
+    [LoggerMessage(11, LogLevel.Information, "Webhook endpoint set to {Url} ({UrlCount} URLs in all) with {SecretCount} secrets")]
+    public static partial void WebhookEndpointChanged(ILogger logger, Uri? url, int urlCount, int secretCount);
 
     [LoggerMessage(12, LogLevel.Information, "Canceled {Count} expired authorizations")]
     public static partial void AuthorizationsExpired(ILogger logger, int count);
@@ -44,4 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Debug, "Payout {PayoutId} is now {Status}")]
     public static partial void PayoutMoved(ILogger logger, string payoutId, string status);
+
+    [LoggerMessage(15, LogLevel.Information, "Simulator reset: forgot {PaymentIntents} PaymentIntents and {Events} events, and the fault plan")]
+    public static partial void SimulatorReset(ILogger logger, int paymentIntents, int events);
 }

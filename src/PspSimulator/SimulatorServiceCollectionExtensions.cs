@@ -64,6 +64,7 @@ internal static class SimulatorServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
 
         services.AddSingleton<Pruner>();
+        services.AddSingleton<SimulatorReset>();
         services.AddHostedService<PruningWorker>();
         services.AddHostedService<AuthorizationExpiryWorker>();
         services.AddHostedService<PayoutWorker>();

@@ -18,4 +18,7 @@ internal sealed class SimulatorClock(TimeProvider time)
     public DateOnly Today => DateOnly.FromDateTime(UtcNow.UtcDateTime);
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+    /// <summary>Back to real time; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Reset() => Volatile.Write(ref _offsetTicks, 0);
 }

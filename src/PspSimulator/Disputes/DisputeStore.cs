@@ -148,4 +148,7 @@ internal sealed class DisputeStore(
 
     // Called under the PaymentIntent's lock: the event carries the dispute as this move left it.
     private void Publish(string eventType, DisputeState dispute) => events.Publish(eventType, dispute.Id, Serialize(dispute));
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear() => _disputes.Clear();
 }

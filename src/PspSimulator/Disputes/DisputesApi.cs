@@ -29,7 +29,7 @@ internal static class DisputesApi
             return error;
         }
 
-        return await runner.RunGetAsync(Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
+        return await runner.RunGetAsync(http, Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> ListAsync(
@@ -50,6 +50,6 @@ internal static class DisputesApi
             return ParameterRules.Missing("payment_intent");
         }
 
-        return await runner.RunGetAsync(Operation.ListDisputes, () => store.ListFor(paymentIntent)).ConfigureAwait(false);
+        return await runner.RunGetAsync(http, Operation.ListDisputes, () => store.ListFor(paymentIntent)).ConfigureAwait(false);
     }
 }

@@ -160,4 +160,21 @@ internal sealed class EventStore(SimulatorClock clock)
         stored = null!;
         return false;
     }
+
+    /// <summary>
+    /// Forgets every event; only <c>POST /_sim/reset</c> calls this. Sequence numbers go on from where
+    /// they were, so an id from before the reset never names an event after it. Returns the newest
+    /// sequence number forgotten.
+    /// </summary>
+    public long Clear()
+    {
+        lock (_growGate)
+        {
+            var last = Volatile.Read(ref _last);
+            _segments = new StoredEvent?[]?[_segments.Length];
+            Volatile.Write(ref _floor, last);
+            Volatile.Write(ref _count, 0);
+            return last;
+        }
+    }
 }

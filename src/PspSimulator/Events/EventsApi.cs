@@ -59,7 +59,7 @@ internal static class EventsApi
             before = sequence;
         }
 
-        return await runner.RunGetAsync(Operation.Events, () =>
+        return await runner.RunGetAsync(http, Operation.Events, () =>
         {
             var (events, hasMore) = store.List(createdGte, before, limit);
             return new StripeResponse(StatusCodes.Status200OK, EventJson.WriteList(events, hasMore));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PspSimulator.PaymentIntents;
 using PspSimulator.Protocol;
 
@@ -7,6 +8,14 @@ namespace PspSimulator.Faults;
 /// A fault plan in force: the plan, its seed, when it started (for the outage window) and how often
 /// each fault has been applied (for <c>max_count</c>). Replacing the plan starts all of it afresh.
 /// </summary>
+/// <remarks>
+/// A plan that names its own <c>seed</c> is <see cref="Keyed"/>: a request's decisions are drawn at
+/// <see cref="SeededRandom.KeyedPoint"/> of (operation, Idempotency-Key or else path and query, n), n
+/// counting the requests seen for that key under this plan, so two callers racing each other meet the
+/// same faults for the same keys whatever the order they arrive in. Only <c>max_count</c> stays
+/// order-dependent (which request reaches the limit first is a race), and the outage window is time.
+/// A plan without its own seed draws at the arrival number, as it always has.
+/// </remarks>
 internal sealed class ActiveFaultPlan
 {
     private const int DeclineDefaultMask = 1 << (int)Operation.Create;
@@ -24,6 +33,7 @@ internal sealed class ActiveFaultPlan
     private readonly int _tamperMask;
     private readonly long _outageEndsAtMs;
     private readonly HashSet<string>? _declinablePaymentMethods;
+    private readonly ConcurrentDictionary<string, long>? _sends;
     private long _sequence;
     private int _timeouts;
     private int _rateLimits;
@@ -34,10 +44,12 @@ internal sealed class ActiveFaultPlan
     private int _gatewayErrors;
     private int _tampers;
 
-    public ActiveFaultPlan(FaultPlan plan, long nowMs)
+    public ActiveFaultPlan(FaultPlan plan, long nowMs, bool keyed = false)
     {
         Plan = plan;
         Seed = plan.Seed ?? 0;
+        Keyed = keyed;
+        _sends = keyed ? new ConcurrentDictionary<string, long>(StringComparer.Ordinal) : null;
         _timeoutMask = OperationNames.Mask(plan.Timeout?.Operations, OperationNames.MoneyOperations);
         _rateLimitMask = OperationNames.Mask(plan.RateLimit?.Operations, OperationNames.MoneyOperations);
         _before500Mask = OperationNames.Mask(plan.Error500Before?.Operations, OperationNames.MoneyOperations);
@@ -56,6 +68,9 @@ internal sealed class ActiveFaultPlan
     public FaultPlan Plan { get; }
 
     public int Seed { get; }
+
+    /// <summary>Whether decisions are keyed by what a request is rather than when it arrived (the plan named its seed).</summary>
+    public bool Keyed { get; }
 
     public FaultCountsDto Applied => new(
         Volatile.Read(ref _timeouts),
@@ -77,10 +92,13 @@ internal sealed class ActiveFaultPlan
     /// <summary>
     /// Decides latency and the request fault for one request. Faults are tried in a fixed order and
     /// the first that hits wins, so <c>max_count</c> counts only faults really applied.
+    /// <paramref name="identity"/> is what the request is (see <see cref="Keyed"/>); only a keyed plan reads it.
     /// </summary>
-    public FaultRoll Roll(Operation operation)
+    public FaultRoll Roll(Operation operation, string? identity = null)
     {
-        var sequence = Interlocked.Increment(ref _sequence);
+        var sequence = _sends is null
+            ? Interlocked.Increment(ref _sequence)
+            : SeededRandom.KeyedPoint((int)operation, identity ?? string.Empty, _sends.AddOrUpdate(identity ?? string.Empty, 1, static (_, n) => n + 1));
         var latency = Plan.LatencyMs is { } range ? SeededRandom.Between(Seed, sequence, SeededRandom.StreamLatency, range.Min, range.Max) : 0;
         if (Plan.Timeout is { } timeout
             && Hits(timeout.Rate, _timeoutMask, operation, sequence, SeededRandom.StreamTimeout)

@@ -8,7 +8,11 @@ namespace PspSimulator.Faults;
 /// </summary>
 internal sealed class FaultPlan
 {
-    /// <summary>Seed of every fault decision; absent means <c>Simulator:Seed</c>.</summary>
+    /// <summary>
+    /// Seed of every fault decision; absent means <c>Simulator:Seed</c>. Present, it also keys each
+    /// decision by the request (operation, Idempotency-Key or path, n-th send) and each webhook decision
+    /// by the event id instead of by arrival order (see <see cref="ActiveFaultPlan"/>).
+    /// </summary>
     public int? Seed { get; set; }
 
     [JsonPropertyName("latency_ms")]

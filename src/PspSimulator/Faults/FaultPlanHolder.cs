@@ -33,5 +33,7 @@ internal sealed class FaultPlanHolder
         return active;
     }
 
-    private ActiveFaultPlan Activate(FaultPlan plan) => new(plan.WithSeed(plan.Seed ?? _defaultSeed), NowMs);
+    // A seed in the plan itself asks for decisions keyed by request (see ActiveFaultPlan); the default
+    // seed keeps the arrival-order decisions plans without one have always had.
+    private ActiveFaultPlan Activate(FaultPlan plan) => new(plan.WithSeed(plan.Seed ?? _defaultSeed), NowMs, keyed: plan.Seed is not null);
 }

@@ -1,6 +1,9 @@
 namespace PspSimulator.Faults;
 
-/// <summary>What the plan decided for one request.</summary>
+/// <summary>
+/// What the plan decided for one request. <see cref="Sequence"/> is the draw point the later decisions
+/// (decline, tamper) of the same request use: its arrival number, or its keyed point under a keyed plan.
+/// </summary>
 internal readonly record struct FaultRoll(
     long Sequence,
     FaultKind Kind,

@@ -76,4 +76,7 @@ internal sealed class IdempotencyStore(SimulatorClock clock, IOptions<SimulatorO
 
         return removed;
     }
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear() => _entries.Clear();
 }

@@ -13,7 +13,7 @@ using PspSimulator.Webhooks;
 
 namespace PspSimulator.Maintenance;
 
-/// <summary><c>/_sim/health</c>, <c>/_sim/stats</c> and <c>/_sim/prune</c>.</summary>
+/// <summary><c>/_sim/health</c>, <c>/_sim/stats</c>, <c>/_sim/prune</c> and <c>/_sim/reset</c>.</summary>
 internal static class MaintenanceApi
 {
     public static RouteGroupBuilder MapMaintenance(this RouteGroupBuilder sim)
@@ -21,6 +21,7 @@ internal static class MaintenanceApi
         sim.MapGet("/health", () => TypedResults.Ok()).WithName("SimHealth");
         sim.MapGet("/stats", GetStats).WithName("SimStats");
         sim.MapPost("/prune", (Pruner pruner) => TypedResults.Ok(pruner.Prune())).WithName("SimPrune");
+        sim.MapPost("/reset", (SimulatorReset reset) => TypedResults.Ok(reset.Reset())).WithName("SimReset");
         return sim;
     }
 

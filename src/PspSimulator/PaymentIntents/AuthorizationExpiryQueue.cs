@@ -35,4 +35,13 @@ internal sealed class AuthorizationExpiryQueue
 
         return due;
     }
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _byCaptureBefore.Clear();
+        }
+    }
 }

@@ -232,4 +232,12 @@ internal sealed partial class PaymentIntentStore(
 
     private void Publish(string eventType, PaymentIntentState state, PaymentIntentDto dto) =>
         events.Publish(eventType, state.Id, JsonSerializer.SerializeToUtf8Bytes(dto, StripeJsonContext.Default.PaymentIntentDto));
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear()
+    {
+        _intents.Clear();
+        search.Clear();
+        expiries.Clear();
+    }
 }

@@ -111,7 +111,7 @@ internal static partial class PaymentIntentsApi
             return error;
         }
 
-        return await runner.RunGetAsync(Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
+        return await runner.RunGetAsync(http, Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> SearchAsync(
@@ -141,7 +141,7 @@ internal static partial class PaymentIntentsApi
         }
 
         var chargeId = match.Groups["value"].Value;
-        return await runner.RunGetAsync(Operation.Search, () => store.Search(chargeId)).ConfigureAwait(false);
+        return await runner.RunGetAsync(http, Operation.Search, () => store.Search(chargeId)).ConfigureAwait(false);
     }
 
     [GeneratedRegex("""^metadata\[(?<q1>['"])charge_id\k<q1>\]:(?<q2>['"])(?<value>[^'"]*)\k<q2>$""", RegexOptions.CultureInvariant)]

@@ -69,4 +69,7 @@ internal sealed class SearchIndex(IOptions<SimulatorOptions> options, TimeProvid
 
         return found;
     }
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear() => _byChargeId.Clear();
 }

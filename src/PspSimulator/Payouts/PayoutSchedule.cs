@@ -34,4 +34,13 @@ internal sealed class PayoutSchedule
 
         return due;
     }
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _byDue.Clear();
+        }
+    }
 }

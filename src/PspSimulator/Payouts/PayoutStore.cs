@@ -179,4 +179,12 @@ internal sealed partial class PayoutStore(
         events.Publish(eventType, payout.Id, json);
         return new StripeResponse(StatusCodes.Status200OK, json);
     }
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear()
+    {
+        _payouts.Clear();
+        _search.Clear();
+        schedule.Clear();
+    }
 }

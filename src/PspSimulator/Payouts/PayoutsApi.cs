@@ -51,7 +51,7 @@ internal static partial class PayoutsApi
             return error;
         }
 
-        return await runner.RunGetAsync(Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
+        return await runner.RunGetAsync(http, Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> SearchAsync(
@@ -81,7 +81,7 @@ internal static partial class PayoutsApi
         }
 
         var payoutId = match.Groups["value"].Value;
-        return await runner.RunGetAsync(Operation.Search, () => store.Search(payoutId)).ConfigureAwait(false);
+        return await runner.RunGetAsync(http, Operation.Search, () => store.Search(payoutId)).ConfigureAwait(false);
     }
 
     [GeneratedRegex("""^metadata\[(?<q1>['"])payout_id\k<q1>\]:(?<q2>['"])(?<value>[^'"]*)\k<q2>$""", RegexOptions.CultureInvariant)]

@@ -34,14 +34,20 @@ internal sealed class OperationRunner(
         }
 
         UInt128? fingerprint = key is null ? null : RequestFingerprint.Compute(http.Request.Method, http.Request.Path.Value ?? string.Empty, parameters);
-        return RunAsync(operation, key, fingerprint, execute);
+        return RunAsync(http, operation, key, fingerprint, execute);
     }
 
     /// <summary>Runs a GET: faults and latency apply, idempotency does not.</summary>
-    public Task<Results<StripeResponse, ConnectionDropResult>> RunGetAsync(Operation operation, Func<StripeResponse> execute) =>
-        RunAsync(operation, null, null, _ => execute());
+    public Task<Results<StripeResponse, ConnectionDropResult>> RunGetAsync(HttpContext http, Operation operation, Func<StripeResponse> execute) =>
+        RunAsync(http, operation, null, null, _ => execute());
+
+    // What a keyed plan draws a request's decisions for: its key, or else what it asks for. The
+    // prefixes keep a key from ever meaning the same as a path.
+    private static string Identity(HttpContext http, string? key) =>
+        key is not null ? "key:" + key : "path:" + http.Request.Path.Value + http.Request.QueryString.Value;
 
     private async Task<Results<StripeResponse, ConnectionDropResult>> RunAsync(
+        HttpContext http,
         Operation operation,
         string? key,
         UInt128? fingerprint,
@@ -52,7 +58,7 @@ internal sealed class OperationRunner(
         try
         {
             var plan = faults.Current;
-            var roll = plan.Roll(operation);
+            var roll = plan.Roll(operation, plan.Keyed ? Identity(http, key) : null);
             if (roll.Kind == FaultKind.Timeout && !roll.Execute)
             {
                 // Lost on the way in: never executed, key never claimed.

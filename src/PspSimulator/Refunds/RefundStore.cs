@@ -177,6 +177,12 @@ internal sealed class RefundStore(
 
         lock (intent.Gate)
         {
+            // Forgotten meanwhile (POST /_sim/reset): it must not come back as an event of the fresh simulator.
+            if (!_refunds.TryGetValue(refund.Id, out var current) || !ReferenceEquals(current, refund))
+            {
+                return;
+            }
+
             refund.Status = RefundStatus.Succeeded;
             intent.LastChangedAt = clock.UnixSeconds;
             events.Publish(EventTypes.RefundUpdated, refund.Id, Serialize(refund));
@@ -184,4 +190,7 @@ internal sealed class RefundStore(
 
         Log.RefundSucceeded(logger, refund.Id);
     }
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear() => _refunds.Clear();
 }

@@ -50,7 +50,7 @@ internal static class RefundsApi
             return error;
         }
 
-        return await runner.RunGetAsync(Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
+        return await runner.RunGetAsync(http, Operation.Retrieve, () => store.Retrieve(id)).ConfigureAwait(false);
     }
 
     private static async Task<Results<StripeResponse, ConnectionDropResult>> ListAsync(
@@ -71,6 +71,6 @@ internal static class RefundsApi
             return ParameterRules.Missing("payment_intent");
         }
 
-        return await runner.RunGetAsync(Operation.ListRefunds, () => store.ListFor(paymentIntent)).ConfigureAwait(false);
+        return await runner.RunGetAsync(http, Operation.ListRefunds, () => store.ListFor(paymentIntent)).ConfigureAwait(false);
     }
 }

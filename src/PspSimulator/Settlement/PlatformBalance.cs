@@ -77,4 +77,7 @@ internal sealed class PlatformBalance
 
         public long Balance { get; set; }
     }
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear() => _byCurrency.Clear();
 }

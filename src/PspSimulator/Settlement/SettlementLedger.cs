@@ -91,4 +91,14 @@ internal sealed class SettlementLedger(
 
         return removed;
     }
+
+    /// <summary>Forgets every day, as at start by the clock as it is now; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear()
+    {
+        lock (_autoCloseGate)
+        {
+            _days.Clear();
+            _autoClosedThrough = clock.Today.AddDays(-1);
+        }
+    }
 }

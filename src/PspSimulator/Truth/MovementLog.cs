@@ -104,4 +104,7 @@ internal sealed class MovementLog(SimulatorClock clock, SettlementLedger settlem
 
         return removed;
     }
+
+    /// <summary>Forgets everything; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Clear() => _movements.Clear();
 }

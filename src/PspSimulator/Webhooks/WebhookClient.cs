@@ -4,7 +4,10 @@ using PspSimulator.Events;
 
 namespace PspSimulator.Webhooks;
 
-/// <summary>Posts one signed event to the endpoint; a non-2xx answer, a refused connection or a timeout is a failed attempt.</summary>
+/// <summary>
+/// Posts one signed event to one of the endpoint's URLs (<see cref="WebhookEndpoint.UrlFor"/> of
+/// <c>choice</c>); a non-2xx answer, a refused or reset connection or a timeout is a failed attempt.
+/// </summary>
 internal sealed class WebhookClient(
     WebhookEndpointHolder endpoints,
     TimeProvider time,
@@ -24,10 +27,11 @@ internal sealed class WebhookClient(
 
     private readonly TimeSpan _attemptTimeout = TimeSpan.FromMilliseconds(options.Value.AttemptTimeoutMs);
 
-    public async Task<DeliveryResult> DeliverAsync(StoredEvent stored, CancellationToken cancellationToken = default)
+    public async Task<DeliveryResult> DeliverAsync(StoredEvent stored, ulong choice, CancellationToken cancellationToken = default)
     {
+        // Read per attempt: a URL list changed meanwhile applies from the next attempt on.
         var endpoint = endpoints.Current;
-        if (endpoint.Url is null)
+        if (endpoint.Urls.Count == 0)
         {
             return DeliveryResult.NoEndpoint;
         }
@@ -35,7 +39,7 @@ internal sealed class WebhookClient(
         var body = EventJson.ToBytes(stored);
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = Json;
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url) { Content = content };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.UrlFor(choice)) { Content = content };
 
         // The signature's t is real time: the receiver checks its age against its own clock.
         var signature = WebhookSigner.Header(body, time.GetUtcNow().ToUnixTimeSeconds(), endpoint.Secrets);

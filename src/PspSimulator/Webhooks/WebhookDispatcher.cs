@@ -10,8 +10,16 @@ namespace PspSimulator.Webhooks;
 /// Turns events into webhook deliveries in the background, applying the plan's webhook faults: drops,
 /// duplicates, delays, reordering, and retries of failed attempts with doubling delays. One reader
 /// numbers the events in order, and every decision is a function of (seed, that number), so a run
-/// with the same seed and the same events makes the same decisions.
+/// with the same seed and the same events makes the same decisions. Under a plan that names its own
+/// seed (<see cref="ActiveFaultPlan.Keyed"/>) the decisions are a function of (seed, event id, copy)
+/// instead, so they do not depend on the order events were created in.
 /// </summary>
+/// <remarks>
+/// With several URLs an event's first attempt goes to the URL its pick chooses (a function of the plan's
+/// own seed, or 0, and the event id, so events split evenly and reproducibly), and each failed attempt
+/// moves to the next URL round robin, within the same retry budget: a receiver instance that is down
+/// delays its share of events by one retry instead of losing them.
+/// </remarks>
 internal sealed class WebhookDispatcher : BackgroundService
 {
     private readonly Channel<StoredEvent> _queue;
@@ -23,6 +31,14 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly SemaphoreSlim _deliveries;
     private readonly ILogger<WebhookDispatcher> _logger;
     private long _eventNumber;
+
+    // Events up to this sequence number were forgotten by POST /_sim/reset: queued, held, delayed or
+    // retrying, none of them is sent again.
+    private long _forgottenThrough;
+
+    // The reset the reader last saw (only the reader touches it and _eventNumber): after a reset events
+    // are numbered from 1 again, as in a fresh simulator.
+    private long _resetSeen;
 
     public WebhookDispatcher(
         WebhookClient client,
@@ -54,7 +70,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     /// <summary>Queues an event; without an endpoint it is not delivered at all (as for a Stripe account without one).</summary>
     public void Enqueue(StoredEvent stored)
     {
-        if (_endpoints.Current.Url is null)
+        if (_endpoints.Current.Urls.Count == 0)
         {
             return;
         }
@@ -64,6 +80,13 @@ internal sealed class WebhookDispatcher : BackgroundService
             _stats.QueueOverflow();
             Log.WebhookQueueFull(_logger, stored.Id);
         }
+    }
+
+    /// <summary>Stops every delivery of events up to <paramref name="lastSequence"/>; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Forget(long lastSequence)
+    {
+        Volatile.Write(ref _forgottenThrough, lastSequence);
+        _held.Clear();
     }
 
     public override void Dispose()
@@ -91,22 +114,39 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
+    private bool Forgotten(StoredEvent stored) => stored.Sequence <= Volatile.Read(ref _forgottenThrough);
+
     private void Dispatch(StoredEvent stored, CancellationToken cancellationToken)
     {
+        var forgotten = Volatile.Read(ref _forgottenThrough);
+        if (stored.Sequence <= forgotten)
+        {
+            return;
+        }
+
+        if (forgotten != _resetSeen)
+        {
+            _resetSeen = forgotten;
+            _eventNumber = 0;
+        }
+
         var number = ++_eventNumber;
         var plan = _faults.Current;
         var faults = plan.Plan.Webhooks;
         var seed = plan.Seed;
+        var eventPoint = SeededRandom.KeyedPoint(SeededRandom.WebhookEvent, stored.Id, 0);
+        var point = plan.Keyed ? eventPoint : number;
+        var pick = SeededRandom.Bits(plan.Keyed ? seed : 0, eventPoint, SeededRandom.StreamWebhookUrl);
         _stats.Event();
 
-        if (faults is not null && SeededRandom.Unit(seed, number, SeededRandom.StreamWebhookDrop) < faults.DropRate)
+        if (faults is not null && SeededRandom.Unit(seed, point, SeededRandom.StreamWebhookDrop) < faults.DropRate)
         {
             _stats.Dropped();
             return;
         }
 
         var copies = 1;
-        if (faults is not null && SeededRandom.Unit(seed, number, SeededRandom.StreamWebhookDuplicate) < faults.DuplicateRate)
+        if (faults is not null && SeededRandom.Unit(seed, point, SeededRandom.StreamWebhookDuplicate) < faults.DuplicateRate)
         {
             copies = Math.Max(2, faults.DuplicateCopies ?? 2);
             _stats.Duplicated();
@@ -115,13 +155,14 @@ internal sealed class WebhookDispatcher : BackgroundService
         var delays = new int[copies];
         for (var copy = 0; copy < copies; copy++)
         {
+            var copyPoint = plan.Keyed ? SeededRandom.KeyedPoint(SeededRandom.WebhookEvent, stored.Id, copy + 1) : (number * 128) + copy;
             delays[copy] = faults?.DelayMs is { } range
-                ? SeededRandom.Between(seed, (number * 128) + copy, SeededRandom.StreamWebhookDelay, range.Min, range.Max)
+                ? SeededRandom.Between(seed, copyPoint, SeededRandom.StreamWebhookDelay, range.Min, range.Max)
                 : 0;
         }
 
-        var current = new HeldEvent(stored, delays);
-        var reorder = faults is not null && SeededRandom.Unit(seed, number, SeededRandom.StreamWebhookReorder) < faults.ReorderRate;
+        var current = new HeldEvent(stored, delays, pick);
+        var reorder = faults is not null && SeededRandom.Unit(seed, point, SeededRandom.StreamWebhookReorder) < faults.ReorderRate;
 
         if (_held.TryRemove(stored.ObjectId, out var older))
         {
@@ -146,10 +187,10 @@ internal sealed class WebhookDispatcher : BackgroundService
     private Task StartCopies(HeldEvent held, CancellationToken cancellationToken)
     {
         _stats.Copies(held.CopyDelaysMs.Count);
-        var first = DeliverCopyAsync(held.Event, held.CopyDelaysMs[0], cancellationToken);
+        var first = DeliverCopyAsync(held.Event, held.CopyDelaysMs[0], held.UrlPick, cancellationToken);
         for (var copy = 1; copy < held.CopyDelaysMs.Count; copy++)
         {
-            _ = DeliverCopyAsync(held.Event, held.CopyDelaysMs[copy], cancellationToken);
+            _ = DeliverCopyAsync(held.Event, held.CopyDelaysMs[copy], held.UrlPick, cancellationToken);
         }
 
         return first;
@@ -186,7 +227,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     }
 
     // Never throws: a delivery that cannot complete is counted and logged, and shutdown just ends it.
-    private async Task DeliverCopyAsync(StoredEvent stored, int delayMs, CancellationToken cancellationToken)
+    private async Task DeliverCopyAsync(StoredEvent stored, int delayMs, ulong urlPick, CancellationToken cancellationToken)
     {
         try
         {
@@ -197,12 +238,17 @@ internal sealed class WebhookDispatcher : BackgroundService
 
             for (var attempt = 1; ; attempt++)
             {
+                if (Forgotten(stored))
+                {
+                    return;
+                }
+
                 DeliveryResult result;
                 await _deliveries.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
                     _stats.Attempt();
-                    result = await _client.DeliverAsync(stored, cancellationToken).ConfigureAwait(false);
+                    result = await _client.DeliverAsync(stored, urlPick + (ulong)(attempt - 1), cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {

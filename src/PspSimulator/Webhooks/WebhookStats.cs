@@ -53,4 +53,21 @@ internal sealed class WebhookStats
         Volatile.Read(ref _failedAttempts),
         Volatile.Read(ref _gaveUp),
         Volatile.Read(ref _queueOverflow));
+
+    /// <summary>Back to zero; only <c>POST /_sim/reset</c> calls this.</summary>
+    public void Reset()
+    {
+        Volatile.Write(ref _events, 0);
+        Volatile.Write(ref _dropped, 0);
+        Volatile.Write(ref _duplicated, 0);
+        Volatile.Write(ref _copies, 0);
+        Volatile.Write(ref _held, 0);
+        Volatile.Write(ref _reordered, 0);
+        Volatile.Write(ref _reorderExpired, 0);
+        Volatile.Write(ref _attempts, 0);
+        Volatile.Write(ref _delivered, 0);
+        Volatile.Write(ref _failedAttempts, 0);
+        Volatile.Write(ref _gaveUp, 0);
+        Volatile.Write(ref _queueOverflow, 0);
+    }
 }

@@ -19,19 +19,49 @@ internal static class WebhooksControlApi
         WebhookEndpointHolder endpoints,
         ILogger<WebhookEndpointHolder> logger)
     {
-        if (!string.IsNullOrWhiteSpace(config.Url)
-            && (!Uri.TryCreate(config.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+        var urls = new List<Uri>();
+        if (config.Urls is not null)
         {
-            return TypedResults.BadRequest(new ControlErrorDto("url must be an absolute http or https URL.", []));
+            if (!string.IsNullOrWhiteSpace(config.Url))
+            {
+                return TypedResults.BadRequest(new ControlErrorDto("Give url or urls, not both.", []));
+            }
+
+            if (config.Urls.Count is 0 or > WebhookEndpoint.MaxUrls)
+            {
+                return TypedResults.BadRequest(new ControlErrorDto("urls must hold 1 to 8 URLs.", []));
+            }
+
+            foreach (var text in config.Urls)
+            {
+                if (!TryParse(text, out var url))
+                {
+                    return TypedResults.BadRequest(new ControlErrorDto("urls must be absolute http or https URLs.", [text ?? "null"]));
+                }
+
+                urls.Add(url);
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(config.Url))
+        {
+            if (!TryParse(config.Url, out var url))
+            {
+                return TypedResults.BadRequest(new ControlErrorDto("url must be an absolute http or https URL.", []));
+            }
+
+            urls.Add(url);
         }
 
         var secrets = string.Join(',', new[] { config.Secret }.Concat(config.Secrets ?? []).Where(s => !string.IsNullOrWhiteSpace(s)));
-        var endpoint = WebhookEndpoint.From(config.Url, secrets);
+        var endpoint = WebhookEndpoint.From(urls, secrets);
         endpoints.Current = endpoint;
-        Log.WebhookEndpointChanged(logger, endpoint.Url, endpoint.Secrets.Count);
+        Log.WebhookEndpointChanged(logger, endpoint.Url, endpoint.Urls.Count, endpoint.Secrets.Count);
         return TypedResults.Ok(Describe(endpoint));
     }
 
+    private static bool TryParse(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url) =>
+        Uri.TryCreate(text, UriKind.Absolute, out url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps);
+
     private static WebhookConfigDto Describe(WebhookEndpoint endpoint) =>
-        new(endpoint.Url?.ToString(), null, null, endpoint.Secrets.Count);
+        new(endpoint.Url?.ToString(), null, null, endpoint.Secrets.Count) { Urls = [.. endpoint.Urls.Select(u => u.ToString())] };
 }

@@ -6,8 +6,9 @@ namespace PspSimulator.Tests.Webhooks;
 
 /// <summary>
 /// Duplicates, drops and reordering at their configured rates, measured where the service would see
-/// them: at a receiver. With a fixed seed and events created in a fixed order the decisions are the
-/// same on every run; the tolerances only allow for a different seed.
+/// them: at a receiver. The plan names no seed, so decisions follow the fixture's seed and the event
+/// order: with events created in a fixed order they are the same on every run, and the tolerances only
+/// allow for a different seed. (A plan with its own seed would draw per event id, and ids are random.)
 /// </summary>
 public sealed class WebhookFaultRateTests(SimulatorFixture simulator, ITestOutputHelper output) : IClassFixture<SimulatorFixture>
 {
@@ -24,7 +25,7 @@ public sealed class WebhookFaultRateTests(SimulatorFixture simulator, ITestOutpu
         await using var receiver = await WebhookReceiver.StartAsync();
         await _api.PostControlAsync("/_sim/webhooks/config", JsonSerializer.Serialize(new { url = receiver.Url.ToString(), secret = "whsec_rates" }));
         await _api.SetFaultsAsync(
-            """{ "seed": 2024, "webhooks": { "duplicate_rate": 0.3, "duplicate_copies": 2, "drop_rate": 0.2, "reorder_rate": 0.25, "reorder_max_hold_ms": 6000 } }""");
+            """{ "webhooks": { "duplicate_rate": 0.3, "duplicate_copies": 2, "drop_rate": 0.2, "reorder_rate": 0.25, "reorder_max_hold_ms": 6000 } }""");
 
         // Every intent's first event (amount_capturable_updated) goes out before any second one
         // (succeeded), so an inversion at the receiver can only come from the reorder fault.

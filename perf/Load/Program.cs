@@ -70,6 +70,11 @@ static async Task<int> RunAsync(LoadOptions options, CancellationToken cancellat
     }
 
     Console.WriteLine("report: " + Path.GetFullPath(path));
+    if (LoadChart.Write(path, load.Timeline, options) is { } chart)
+    {
+        Console.WriteLine("chart: " + Path.GetFullPath(chart));
+    }
+
     return correctness.Passed ? 0 : 1;
 }
 

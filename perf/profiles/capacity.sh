@@ -7,7 +7,8 @@
 # final within FINAL_BOUND s of the last send); the profile stops at the first step that fails. Then
 # pgbench (one transaction per charge, the same writes) at PGBENCH_CLIENTS clients on the same
 # cluster, and a summary: the sustained capacity (the last passing step), the CPU per accepted
-# charge of each component at that step, and the capacity over the pgbench figure.
+# charge of each component at that step, and the capacity over the pgbench figure; the same per
+# step drawn in capacity.png, and each step's own chart in step-<rate>.png.
 # Usage: [START=500 STEP=500 MAX=6000 STEP_SECONDS=45] perf/profiles/capacity.sh [extra load-runner options]
 PROFILE=capacity
 START=${START:-500} STEP=${STEP:-500} MAX=${MAX:-6000} STEP_SECONDS=${STEP_SECONDS:-45} WARMUP=${WARMUP:-5}
@@ -76,6 +77,9 @@ if os.path.exists(os.path.join(out, "db_size.txt")):
     print("  database after the steps (before pgbench):")
     print("".join("    " + line for line in open(os.path.join(out, "db_size.txt"))))
 PY
+  # The chart (perf/Plots, built with the load runner that references it): offered vs accepted and
+  # the CPU per accepted charge of each component, per step.
+  dotnet "$BUILD_ROOT/perf/Plots/bin/Release/net10.0/Payments.Plots.dll" capacity "$OUT" || log "capacity chart not drawn"
   log "everything is in $OUT"
 }
 

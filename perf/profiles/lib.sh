@@ -2,7 +2,8 @@
 # Shared by the one-command profiles (quick.sh, peak.sh): Release builds; the PSP simulator and
 # the service started on free loopback ports with the profile's settings (the service with its
 # own embedded PostgreSQL in a git-ignored folder, fresh each run); the load runner with the
-# CPU split of every process from /proc; pgbench at the concurrency the service used; a summary;
+# CPU split of every process from /proc (its report in load.json, its chart in load.png: rates,
+# in flight, latency percentiles and CPU per second); pgbench at the concurrency the service used; a summary;
 # and a stop of everything started here, by PID, whatever happens.
 #
 # What is measured is a commit, not whatever the shared working tree holds at the moment: by

@@ -94,6 +94,7 @@ internal sealed partial class LoadRun
             {
                 Interlocked.Increment(ref _accepted);
                 ledger.Accept(key, answer.Id, amount);
+                Volatile.Read(ref _acceptThisSecond).Record(latency);
                 if (measured)
                 {
                     _accept.Record(latency);
@@ -111,6 +112,7 @@ internal sealed partial class LoadRun
 
             // A refusal is not a charge: counted by its stable code, not in the accept latency.
             Interlocked.Increment(ref _errors);
+            Interlocked.Increment(ref _refused);
             Count(measured, string.Create(CultureInfo.InvariantCulture, $"{status} {answer.ProblemCode ?? "(no code)"}"));
         }
         catch (HttpRequestException e)

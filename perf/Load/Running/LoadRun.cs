@@ -23,6 +23,11 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, int 
     private readonly LogLinearHistogram _accept = new();
     private readonly LogLinearHistogram _sendLag = new();
     private readonly LogLinearHistogram _timeToFinal = new();
+
+    // The accept latency of the current second, warm-up included, for the timeline: the sampler
+    // swaps in an empty one each second. An answer that read the old one just before the swap
+    // lands in it after the summary was taken and is left out of both seconds; a handful at most.
+    private LogLinearHistogram _acceptThisSecond = new();
     private readonly OutcomeCounts _outcomes = new();
     private readonly TaskCompletionSource _allAnswered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _pacingDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,10 +39,12 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, int 
 
     // One for the pacer itself, so the count cannot reach zero before the last arrival starts.
     private long _outstanding = 1;
+    private long _arrivals;
     private long _httpRequests;
     private long _answered;
     private long _accepted;
     private long _errors;
+    private long _refused;
     private long _dropped;
     private long _inFlight;
     private long _maxInFlightThisSecond;
@@ -110,6 +117,8 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, int 
                 ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Run.ArriveAsync(state.Arrival, state.Token), (Run: this, Arrival: arrival, Token: cancellationToken), preferLocal: false);
             }
 
+            Volatile.Write(ref _arrivals, next);
+
             Thread.Sleep(1);
         }
 
@@ -123,7 +132,7 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, int 
     private async Task SampleTimelineAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        long sent = 0, answered = 0, accepted = 0, errors = 0;
+        long arrivals = 0, sent = 0, answered = 0, accepted = 0, errors = 0, refused = 0;
         var second = 0;
         var previous = watch.Sample();
         var previousAt = _clock.Elapsed.TotalSeconds;
@@ -144,12 +153,16 @@ internal sealed partial class LoadRun(LoadOptions options, HttpClient http, int 
                     _warmupEndSeconds = now;
                 }
 
+                var acceptLatency = Interlocked.Exchange(ref _acceptThisSecond, new LogLinearHistogram());
                 var sample = new TimelineSample(
                     second,
+                    Delta(ref arrivals, Volatile.Read(ref _arrivals)),
                     Delta(ref sent, Volatile.Read(ref _httpRequests)),
                     Delta(ref answered, Volatile.Read(ref _answered)),
                     Delta(ref accepted, Volatile.Read(ref _accepted)),
                     Delta(ref errors, Volatile.Read(ref _errors) + Volatile.Read(ref _dropped)),
+                    Delta(ref refused, Volatile.Read(ref _refused)),
+                    acceptLatency.Count > 0 ? acceptLatency.Summarize() : null,
                     Volatile.Read(ref _inFlight),
                     Interlocked.Exchange(ref _maxInFlightThisSecond, Volatile.Read(ref _inFlight)),
                     Volatile.Read(ref _polling),

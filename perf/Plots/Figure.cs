@@ -9,8 +9,8 @@ namespace Payments.Plots;
 /// </summary>
 internal static class Figure
 {
-    private const int Width = 1100;
-    private const int RowHeight = 260;
+    private const int Width = 1000;
+    private const int RowHeight = 240;
 
     // Fixed margins: automatic ones differ with the tick labels' and legends' widths and would shift
     // each row's x axis; the legend sits in the right one, outside the data.

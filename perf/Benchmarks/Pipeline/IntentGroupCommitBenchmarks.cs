@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Payments.Pipeline.Charges;
 using Payments.Pipeline.Merchants;
+using Payments.Pipeline.Retention;
 using Payments.Pipeline.Storage;
 using Payments.Pipeline.Storage.Embedded;
 
@@ -48,6 +49,9 @@ public class IntentGroupCommitBenchmarks
         await _cluster.EnsureDatabaseAsync(Database);
         _dataSource = NpgsqlDataSource.Create(_cluster.ConnectionString(Database));
         await new MigrationRunner(_dataSource, NullLogger<MigrationRunner>.Instance).MigrateAsync();
+        // The outbox is partitioned by time (0022_retention.sql): every process that migrates makes
+        // the partitions ahead before it writes, or the intent's event finds no partition.
+        await RetentionStore.PrepareAsync(_dataSource, new RetentionOptions());
         await new MerchantStore(_dataSource, TimeProvider.System).UpsertAsync(new Merchant(MerchantId, "Benchmark merchant", 100, 0));
         _store = new ChargeStore(_dataSource);
     }

@@ -24,7 +24,7 @@ public static class CapacityPlot
             diagonal.LegendText = "offered";
         }
 
-        Figure.Line(rate, xs, ordered.Select(s => (double?)s.Accepted).ToList(), "accepted");
+        Figure.Line(rate, xs, ordered.Select(s => (double?)s.Accepted).ToList(), "accepted", markers: true);
         var failed = ordered.Where(s => !s.Passed).ToList();
         if (failed.Count > 0)
         {
@@ -37,7 +37,7 @@ public static class CapacityPlot
         for (var i = 0; i < names.Count; i++)
         {
             var name = names[i];
-            Figure.Line(cpu, xs, ordered.Select(s => s.CpuMsPerCharge.TryGetValue(name, out var ms) ? ms : (double?)null).ToList(), name, i, dashed: name == "machine");
+            Figure.Line(cpu, xs, ordered.Select(s => s.CpuMsPerCharge.TryGetValue(name, out var ms) ? ms : (double?)null).ToList(), name, i, dashed: name == "machine", markers: true);
         }
 
         // Half a step beyond the first and the last step, and from zero up: a flat line is not mistaken for a steep one.

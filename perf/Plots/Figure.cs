@@ -60,8 +60,8 @@ internal static class Figure
     public static Color ColorOf(string name, int index) =>
         Known.TryGetValue(name, out var color) ? color : Spare[index % Spare.Length];
 
-    /// <summary>A line through the points whose value is known; a gap in the data is not drawn as zero.</summary>
-    public static void Line(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double?> ys, string name, int index = 0, bool dashed = false)
+    /// <summary>A line through the points whose value is known (a gap in the data is not drawn as zero), with markers where each point is a measurement of its own.</summary>
+    public static void Line(Plot plot, IReadOnlyList<double> xs, IReadOnlyList<double?> ys, string name, int index = 0, bool dashed = false, bool markers = false)
     {
         var points = xs.Zip(ys).Where(p => p.Second is { } y && double.IsFinite(y)).ToList();
         if (points.Count == 0)
@@ -72,7 +72,7 @@ internal static class Figure
         var line = plot.Add.Scatter(points.Select(p => p.First).ToArray(), points.Select(p => p.Second!.Value).ToArray(), ColorOf(name, index));
         line.LegendText = name;
         line.LineWidth = 2;
-        line.MarkerSize = points.Count == 1 ? 6 : 0;
+        line.MarkerSize = markers || points.Count == 1 ? 6 : 0;
         if (dashed)
         {
             line.LinePattern = LinePattern.Dashed;

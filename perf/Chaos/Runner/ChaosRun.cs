@@ -4,6 +4,7 @@ using Payments.Chaos.Running;
 using Payments.Chaos.Schedules;
 using Payments.Chaos.Stack;
 using Payments.Chaos.Verdict;
+using Payments.Plots;
 
 namespace Payments.Chaos;
 
@@ -31,6 +32,9 @@ internal static class ChaosRun
             Directory.CreateDirectory(directory);
             await File.WriteAllTextAsync(Path.Combine(directory, "summary.md"), summary).ConfigureAwait(false);
             await File.WriteAllTextAsync(Path.Combine(directory, "schedules.json"), RunReport.Json(results)).ConfigureAwait(false);
+            ChaosPlot.Write(
+                Path.Combine(directory, "chaos.png"),
+                [.. results.Select((r, i) => new ChaosPoint(r.Schedule.Seed, i + 1, r.Converged.TotalSeconds, !r.Passed, r.Schedule.Describe()))]);
         }
 
         return results;

@@ -150,6 +150,22 @@ public sealed class ReconciliationRunTests(ManualReconcilerFixture service) : IC
     }
 
     [Fact]
+    public async Task Run_failed_as_abandoned_stays_failed_when_its_owner_completes_or_fails_late()
+    {
+        // Its owner was cut off (not dead) and a later run of the date failed it as abandoned.
+        await service.Database.ExecuteAsync("INSERT INTO reconciliation_runs (id, date) VALUES ('rr_cut_off', '2020-01-09')");
+        await service.Database.ExecuteAsync(
+            "UPDATE reconciliation_runs SET status = 'failed', failure_reason = 'abandoned: the instance running it stopped', completed_at = now() WHERE id = 'rr_cut_off'");
+        var store = service.Services.GetRequiredService<ReconciliationStore>();
+
+        await store.CompleteAsync("rr_cut_off", (3, 3, 0, 0), "[]", "[]", CancellationToken.None);
+        await store.FailAsync("rr_cut_off", "late failure", CancellationToken.None);
+
+        Assert.Equal("failed abandoned: the instance running it stopped 0", await service.Database.ScalarAsync<string>(
+            "SELECT status || ' ' || failure_reason || ' ' || lines FROM reconciliation_runs WHERE id = 'rr_cut_off'"));
+    }
+
+    [Fact]
     public async Task Hand_written_report_brings_each_kind_of_discrepancy_and_a_malformed_one_changes_nothing()
     {
         var ours = await CaptureAsync(4000);

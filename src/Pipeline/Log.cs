@@ -69,4 +69,7 @@ internal static partial class Log
 
     [LoggerMessage(1702, LogLevel.Warning, "Looking for settlement days to reconcile failed; looking again at the next interval")]
     public static partial void ReconciliationLookFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1703, LogLevel.Warning, "Reconciliation run {RunId} of {Date:yyyy-MM-dd} lost its date's lock and was failed as abandoned by a later run; its result is not recorded")]
+    public static partial void ReconciliationAbandoned(ILogger logger, DateOnly date, string runId);
 }

@@ -40,6 +40,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddPaymentsStorage(configuration);
 
         services.AddOptions<DemoMerchantOptions>().BindConfiguration(DemoMerchantOptions.Section);
+        services.AddOptions<KeyOptions>().BindConfiguration(KeyOptions.Section)
+            .Validate(o => o.IsValid(DateTimeOffset.UtcNow), "Keys:RevokeConfiguredBefore (Keys__RevokeConfiguredBefore) must not be in the future: it would end keys other instances add until then.")
+            .ValidateOnStart();
         services.AddSingleton<MerchantStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<MerchantSeeder>();

@@ -36,10 +36,21 @@ public sealed class ApiKeyStore
         WHERE key_hash = $1
         """;
 
-    // A changed configured key replaces the one configured before; keys the operator rolled stay.
+    // A configured key ends no other by itself: during a rolling key change the instances still
+    // running with the key configured before keep their callers. Only the operator's cut-off
+    // (Keys:RevokeConfiguredBefore) or a generated demo key, which replaces the one generated at
+    // the last start, ends the merchant's other configured keys; keys the operator rolled stay.
     private const string RevokeOtherConfigured = """
         UPDATE api_keys
         SET revoked_at = now()
+        WHERE merchant_id = $1 AND origin = 'configured' AND key_hash <> $2
+          AND ($3 OR created_at < $4)
+          AND (revoked_at IS NULL OR revoked_at > now())
+        """;
+
+    private const string CountOtherLiveConfigured = """
+        SELECT count(*)
+        FROM api_keys
         WHERE merchant_id = $1 AND origin = 'configured' AND key_hash <> $2
           AND (revoked_at IS NULL OR revoked_at > now())
         """;
@@ -115,10 +126,14 @@ public sealed class ApiKeyStore
     }
 
     /// <summary>
-    /// Makes <paramref name="apiKey"/> the merchant's configured key; false when it was revoked
-    /// (it stays so). Throws when the key is another merchant's.
+    /// Adds <paramref name="apiKey"/> as one of the merchant's configured keys. Its other configured
+    /// keys end only when <paramref name="replaceOthers"/> (a generated demo key) or when they were
+    /// created before <paramref name="revokeConfiguredBefore"/> (the operator's cut-off). Answers
+    /// whether the key works (false: it was revoked, and stays so) and how many other configured
+    /// keys of the merchant still work. Throws when the key is another merchant's.
     /// </summary>
-    public async Task<bool> SeedConfiguredAsync(string merchantId, string apiKey, CancellationToken cancellationToken = default)
+    public async Task<(bool Live, long OtherConfiguredLive)> SeedConfiguredAsync(
+        string merchantId, string apiKey, bool replaceOthers, DateTimeOffset? revokeConfiguredBefore, CancellationToken cancellationToken = default)
     {
         var hash = ApiKeys.Hash(apiKey);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -150,11 +165,21 @@ public sealed class ApiKeyStore
         {
             others.Parameters.AddWithValue(merchantId);
             others.Parameters.AddWithValue(hash);
+            others.Parameters.AddWithValue(replaceOthers);
+            others.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = revokeConfiguredBefore, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
             await others.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        long otherLive;
+        await using (var count = new NpgsqlCommand(CountOtherLiveConfigured, connection, transaction))
+        {
+            count.Parameters.AddWithValue(merchantId);
+            count.Parameters.AddWithValue(hash);
+            otherLive = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return !revoked;
+        return (!revoked, otherLive);
     }
 
     /// <summary>

@@ -14,7 +14,8 @@ namespace Payments.Pipeline.Merchants;
 /// the setting: a short key is guessable, and a service that starts with one would accept it.
 /// </summary>
 public sealed class MerchantSeeder(
-    MerchantStore store, ApiKeyStore keys, IOptions<DemoMerchantOptions> demo, IConfiguration configuration, ILogger<MerchantSeeder> logger) : IHostedService
+    MerchantStore store, ApiKeyStore keys, IOptions<DemoMerchantOptions> demo, IOptions<KeyOptions> keyOptions, IConfiguration configuration, ILogger<MerchantSeeder> logger)
+    : IHostedService
 {
     /// <summary>The demo merchant's key, so the run command can print it; null when disabled.</summary>
     public string? DemoApiKey { get; private set; }
@@ -47,13 +48,15 @@ public sealed class MerchantSeeder(
 
         if (options.Enabled)
         {
-            DemoApiKey = string.IsNullOrEmpty(options.ApiKey) ? ApiKeys.Generate(ApiKeys.TestPrefix) : options.ApiKey;
-            await SeedAsync(new Merchant(DemoMerchantOptions.Id, options.Name, options.FeeBps, options.FeeFixed, options.DuplicatePolicy, options.BankAccount), DemoApiKey, "DemoMerchant__ApiKey", cancellationToken).ConfigureAwait(false);
+            // A key generated at this start replaces the one generated at the last: nobody configured either.
+            var generated = string.IsNullOrEmpty(options.ApiKey);
+            DemoApiKey = generated ? ApiKeys.Generate(ApiKeys.TestPrefix) : options.ApiKey!;
+            await SeedAsync(new Merchant(DemoMerchantOptions.Id, options.Name, options.FeeBps, options.FeeFixed, options.DuplicatePolicy, options.BankAccount), DemoApiKey, "DemoMerchant__ApiKey", generated, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var (path, seed) in seeds)
         {
-            await SeedAsync(new Merchant(IdFor(seed.Name), seed.Name, seed.FeeBps, seed.FeeFixed, seed.DuplicatePolicy, seed.BankAccount), seed.ApiKey!, $"{EnvironmentName(path)}__ApiKey", cancellationToken).ConfigureAwait(false);
+            await SeedAsync(new Merchant(IdFor(seed.Name), seed.Name, seed.FeeBps, seed.FeeFixed, seed.DuplicatePolicy, seed.BankAccount), seed.ApiKey!, $"{EnvironmentName(path)}__ApiKey", false, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -63,12 +66,18 @@ public sealed class MerchantSeeder(
     public static string IdFor(string name) =>
         "mch_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..20];
 
-    private async Task SeedAsync(Merchant merchant, string apiKey, string setting, CancellationToken cancellationToken)
+    private async Task SeedAsync(Merchant merchant, string apiKey, string setting, bool replaceOthers, CancellationToken cancellationToken)
     {
         await store.UpsertAsync(merchant, cancellationToken).ConfigureAwait(false);
-        if (!await keys.SeedConfiguredAsync(merchant.Id, apiKey, cancellationToken).ConfigureAwait(false))
+        var (live, otherLive) = await keys.SeedConfiguredAsync(merchant.Id, apiKey, replaceOthers, keyOptions.Value.RevokeConfiguredBefore, cancellationToken).ConfigureAwait(false);
+        if (!live)
         {
             Log.ConfiguredKeyRevoked(logger, merchant.Id, setting);
+        }
+
+        if (otherLive > 0)
+        {
+            Log.OtherConfiguredKeysLive(logger, merchant.Id, otherLive, setting);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Payments.Pipeline.Merchants;
@@ -7,23 +8,40 @@ using Payments.Pipeline.Merchants;
 namespace Payments.Pipeline.Operators;
 
 /// <summary>
-/// The operator's key, stored hashed at start (after migration: hosted services start in
-/// registration order) and checked against the stored hash, so every instance on the database
-/// agrees on it and none keeps the key itself.
+/// The operator's keys, stored hashed at start (after migration: hosted services start in
+/// registration order) and checked against the stored hashes, so every instance on the database
+/// agrees on them and none keeps a key itself. Each instance adds the key it is configured with:
+/// during a rolling key change the old key and the new one both work, until the operator's
+/// cut-off (<see cref="KeyOptions.RevokeConfiguredBefore"/>) ends the old one.
 /// </summary>
-public sealed class OperatorKeyStore(NpgsqlDataSource dataSource, IOptions<OperatorOptions> options, TimeProvider clock) : IHostedService
+public sealed class OperatorKeyStore(
+    NpgsqlDataSource dataSource, IOptions<OperatorOptions> options, IOptions<KeyOptions> keyOptions, TimeProvider clock, ILogger<OperatorKeyStore> logger)
+    : IHostedService
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
 
-    private const string Upsert = """
-        INSERT INTO operator_keys (id, api_key_hash) VALUES ('operator', $1)
-        ON CONFLICT (id) DO UPDATE SET api_key_hash = excluded.api_key_hash, created_at = now()
-        WHERE operator_keys.api_key_hash <> excluded.api_key_hash
+    // Inserted once (starting again changes nothing); a key revoked stays revoked.
+    private const string Insert = """
+        INSERT INTO operator_keys (id, api_key_hash) VALUES ($1, $2)
+        ON CONFLICT (api_key_hash) DO NOTHING
         """;
 
-    private const string SelectHash = "SELECT api_key_hash FROM operator_keys WHERE id = 'operator'";
+    private const string RevokeOthersBefore = """
+        UPDATE operator_keys
+        SET revoked_at = now()
+        WHERE api_key_hash <> $1 AND created_at < $2 AND (revoked_at IS NULL OR revoked_at > now())
+        """;
 
-    private (byte[]? Hash, DateTimeOffset Expires) _cached;
+    // Whether this key works, and how many others still do.
+    private const string SelectLiveness = """
+        SELECT count(*) FILTER (WHERE api_key_hash = $1), count(*) FILTER (WHERE api_key_hash <> $1)
+        FROM operator_keys
+        WHERE revoked_at IS NULL OR revoked_at > now()
+        """;
+
+    private const string SelectLiveHashes = "SELECT api_key_hash FROM operator_keys WHERE revoked_at IS NULL OR revoked_at > now()";
+
+    private (IReadOnlyList<byte[]> Hashes, DateTimeOffset Expires) _cached = ([], DateTimeOffset.MinValue);
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -42,25 +60,75 @@ public sealed class OperatorKeyStore(NpgsqlDataSource dataSource, IOptions<Opera
                 $"Operator:ApiKey (environment Operator__ApiKey) must be at least {ApiKeys.MinLength} characters: a short key can be guessed.");
         }
 
-        await using var command = dataSource.CreateCommand(Upsert);
-        command.Parameters.AddWithValue(ApiKeys.Hash(key));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var hash = ApiKeys.Hash(key);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var insert = new NpgsqlCommand(Insert, connection, transaction))
+        {
+            insert.Parameters.AddWithValue(ApiKeys.NewId());
+            insert.Parameters.AddWithValue(hash);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (keyOptions.Value.RevokeConfiguredBefore is { } before)
+        {
+            await using var revoke = new NpgsqlCommand(RevokeOthersBefore, connection, transaction);
+            revoke.Parameters.AddWithValue(hash);
+            revoke.Parameters.AddWithValue(before);
+            await revoke.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        long live, othersLive;
+        await using (var liveness = new NpgsqlCommand(SelectLiveness, connection, transaction))
+        {
+            liveness.Parameters.AddWithValue(hash);
+            await using var reader = await liveness.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (live, othersLive) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (live == 0)
+        {
+            Log.ConfiguredOperatorKeyRevoked(logger);
+        }
+
+        if (othersLive > 0)
+        {
+            Log.OtherOperatorKeysLive(logger, othersLive);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Whether <paramref name="apiKey"/> is the operator's (compared in constant time).</summary>
+    /// <summary>Whether <paramref name="apiKey"/> is one of the operator's live keys (compared in constant time).</summary>
     public async Task<bool> IsOperatorKeyAsync(string apiKey, CancellationToken cancellationToken = default)
     {
-        var stored = _cached.Expires > clock.GetUtcNow() ? _cached.Hash : await LoadAsync(cancellationToken).ConfigureAwait(false);
-        return stored is not null && CryptographicOperations.FixedTimeEquals(stored, ApiKeys.Hash(apiKey));
+        var stored = _cached.Expires > clock.GetUtcNow() ? _cached.Hashes : await LoadAsync(cancellationToken).ConfigureAwait(false);
+        var hash = ApiKeys.Hash(apiKey);
+        var found = false;
+        foreach (var candidate in stored)
+        {
+            // No early exit: the time taken does not tell which key matched.
+            found |= CryptographicOperations.FixedTimeEquals(candidate, hash);
+        }
+
+        return found;
     }
 
-    private async Task<byte[]?> LoadAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<byte[]>> LoadAsync(CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(SelectHash);
-        var hash = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
-        _cached = (hash, clock.GetUtcNow() + CacheFor);
-        return hash;
+        await using var command = dataSource.CreateCommand(SelectLiveHashes);
+        var hashes = new List<byte[]>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                hashes.Add(reader.GetFieldValue<byte[]>(0));
+            }
+        }
+
+        _cached = (hashes, clock.GetUtcNow() + CacheFor);
+        return hashes;
     }
 }

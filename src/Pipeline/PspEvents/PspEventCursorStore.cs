@@ -14,6 +14,15 @@ internal sealed class PspEventCursorStore(NpgsqlDataSource dataSource)
         RETURNING newest_created
         """;
 
+    // Renewed by its holder after each page: a read of a long backlog keeps the lease for as long
+    // as it makes progress. Nothing when another instance took it over (ours lapsed).
+    private const string RenewLease = """
+        UPDATE psp_event_cursor
+        SET leased_until = now() + $2::interval
+        WHERE name = 'events' AND holder = $1
+        RETURNING 1
+        """;
+
     private const string SelectLag = """
         SELECT extract(epoch FROM now() - read_at)::float8
         FROM psp_event_cursor
@@ -37,6 +46,15 @@ internal sealed class PspEventCursorStore(NpgsqlDataSource dataSource)
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new Lease(reader.IsDBNull(0) ? null : reader.GetInt64(0))
             : null;
+    }
+
+    /// <summary>Extends the lease this instance holds; false when another instance holds it now.</summary>
+    public async Task<bool> RenewLeaseAsync(string holder, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(RenewLease);
+        command.Parameters.AddWithValue(holder);
+        command.Parameters.AddWithValue(lease);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Seconds since a read last reached the end of the log; null before the first.</summary>

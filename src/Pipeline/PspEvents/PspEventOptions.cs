@@ -25,7 +25,7 @@ internal sealed class PspEventOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Overlap { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long one instance holds the right to read; renewed every read, taken over by another instance once it lapses.</summary>
+    /// <summary>How long one instance holds the right to read; renewed at each read and after each page of it, taken over by another instance once it lapses.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -18,9 +18,14 @@ namespace Payments.Pipeline.PspEvents;
 /// The log is listed newest first, so a read pages back from the newest event to the cursor (the
 /// newest one handled before, minus an overlap) and only then moves the cursor: a read cut short
 /// (a crash, the PSP out of reach) is simply made again, and what it handled twice is known by id.
-/// One instance reads at a time, under a lease on the database's clock; others wait and take over
-/// when the holder stops renewing it. Several could read safely (handling is idempotent), but each
-/// would list the whole log again for nothing.
+/// One instance reads at a time, under a lease on the database's clock, renewed after every page:
+/// a read of a backlog longer than the lease keeps it while it makes progress, and stops as soon
+/// as it is lost (another instance took over a lapsed lease and reads from the cursor itself).
+/// Others wait and take over when the holder stops renewing it. Several could read safely
+/// (handling is idempotent), but each would list the whole log again for nothing, and two taking
+/// turns could each lose the lease before reaching the cursor, which then never moved.
+/// The cursor moves only when a read reaches it: the log pages newest first, so a page handled
+/// proves nothing about the older ones below it, and moving earlier would skip them after a crash.
 /// </para>
 /// </summary>
 internal sealed class PspEventReader : BackgroundService
@@ -142,6 +147,14 @@ internal sealed class PspEventReader : BackgroundService
             if (!page.HasMore || reachedCursor)
             {
                 break;
+            }
+
+            if (!await _cursor.RenewLeaseAsync(_holder, _options.Lease, cancellationToken).ConfigureAwait(false))
+            {
+                // Another instance holds the lease now and reads from the cursor itself.
+                Volatile.Write(ref _holding, 0);
+                Log.PspEventReadStopped(_logger, "the lease was taken over by another instance", null);
+                return false;
             }
 
             startingAfter = Id(page.Events[^1]);

@@ -26,11 +26,12 @@ internal sealed class Reconciler(
     public async Task<RunStart> RunAsync(DateOnly date, string? idempotencyKey = null, byte[]? requestHash = null, CancellationToken cancellationToken = default)
     {
         var start = await store.StartAsync(date, idempotencyKey, requestHash, cancellationToken).ConfigureAwait(false);
-        if (start is not RunStart.Started { RunId: var runId })
+        if (start is not RunStart.Started { RunId: var runId, Owner: var owner })
         {
             return start;
         }
 
+        await using var _ = owner;
         await FailIfStoppedAsync(runId, async () =>
         {
             var report = await psp.GetSettlementReportAsync(date, cancellationToken).ConfigureAwait(false);
@@ -59,18 +60,20 @@ internal sealed class Reconciler(
             return false;
         }
 
-        if (await store.StartAsync(date, null, null, cancellationToken).ConfigureAwait(false) is not RunStart.Started { RunId: var runId })
+        if (await store.StartAsync(date, null, null, cancellationToken).ConfigureAwait(false) is not RunStart.Started { RunId: var runId, Owner: var owner })
         {
             return false;
         }
 
+        await using var _ = owner;
         await FailIfStoppedAsync(runId, () => ReconcileAsync(runId, date, report.Text, cancellationToken)).ConfigureAwait(false);
         return true;
     }
 
     /// <summary>
     /// A run that stops on an error or a shutdown ends failed at once, so its date is free for the
-    /// next run; a run whose process died is failed by the next start after a while (ReconciliationStore).
+    /// next run; a run whose process died freed its date's lock with its session, and the next start
+    /// fails it as abandoned (<see cref="RunOwner"/>).
     /// </summary>
     private async Task FailIfStoppedAsync(string runId, Func<Task> run)
     {
@@ -161,7 +164,13 @@ internal sealed class Reconciler(
             Matched: decided.Count(d => d.Outcome is LineOutcome.Matched),
             Healed: decided.Count(d => d.Outcome is LineOutcome.Heal),
             Discrepancies: decided.Count(d => d.Outcome is LineOutcome.Discrepancy) + mismatches + missing);
-        await store.CompleteAsync(runId, counts, BalanceJson(pspBalance), BalanceJson(ledgerBalance), cancellationToken).ConfigureAwait(false);
+        if (!await store.CompleteAsync(runId, counts, BalanceJson(pspBalance), BalanceJson(ledgerBalance), cancellationToken).ConfigureAwait(false))
+        {
+            // Its date's lock was lost (the session broke) and a later run failed this one as abandoned.
+            Log.ReconciliationAbandoned(logger, date, runId);
+            return;
+        }
+
         metrics.Completed(date, Stopwatch.GetElapsedTime(started), pspBalance, ledgerBalance);
         Log.Reconciled(logger, date, counts.Lines, lines.Count - decided.Count, counts.Matched, counts.Healed, counts.Discrepancies, posted);
     }

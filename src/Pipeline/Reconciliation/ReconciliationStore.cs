@@ -7,12 +7,12 @@ namespace Payments.Pipeline.Reconciliation;
 /// <summary>The SQL of reconciliation runs, report lines and discrepancies. The rules live in <see cref="LineMatcher"/>.</summary>
 internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
 {
-    // A run still running long after it started was abandoned (its instance died mid-run): it is
-    // failed first, so it cannot block its date for ever. The database's clock decides.
+    // Called with the date's run lock held (RunOwner): a run of the date still marked running has
+    // lost its owner (its process died, or its session did), so it is failed at once and the date is free.
     private const string FailAbandoned = """
         UPDATE reconciliation_runs
-        SET status = 'failed', failure_reason = 'abandoned: still running ' || $2::interval || ' after it started', completed_at = now()
-        WHERE date = $1 AND status = 'running' AND created_at < now() - $2::interval
+        SET status = 'failed', failure_reason = 'abandoned: the instance running it stopped', completed_at = now()
+        WHERE date = $1 AND status = 'running'
         """;
 
     private const string InsertRun = """
@@ -20,9 +20,6 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         ON CONFLICT DO NOTHING
         RETURNING id
         """;
-
-    // Far longer than any run takes (50,000 lines: 10 s), so a live run is never taken for abandoned.
-    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(10);
 
     // Days after the last completed run up to today, by the database's date; never before our first
     // charge (no day before it can hold a movement of ours) nor beyond the look-back.
@@ -133,11 +130,12 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         UPDATE reconciliation_runs
         SET status = 'completed', lines = $2, matched = $3, healed = $4, discrepancies = $5,
             psp_balance = $6::jsonb, ledger_psp_balance = $7::jsonb, completed_at = now()
-        WHERE id = $1
+        WHERE id = $1 AND status = 'running'
         """;
 
+    // Only a running run ends: one failed as abandoned while its owner still ran keeps that verdict.
     private const string Fail = """
-        UPDATE reconciliation_runs SET status = 'failed', failure_reason = $2, completed_at = now() WHERE id = $1
+        UPDATE reconciliation_runs SET status = 'failed', failure_reason = $2, completed_at = now() WHERE id = $1 AND status = 'running'
         """;
 
     private const string SelectRunJson = "SELECT reconciliation_run_json(r)::text FROM reconciliation_runs AS r WHERE id = $1";
@@ -197,26 +195,43 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         LIMIT $4
         """;
 
-    /// <summary>A new running run for the date, the run its key already made, or neither while the date runs.</summary>
+    /// <summary>
+    /// A new running run for the date, owned by its <see cref="RunOwner"/> until that is disposed;
+    /// the run its key already made; or neither while another live run holds the date.
+    /// </summary>
     public async Task<RunStart> StartAsync(DateOnly date, string? idempotencyKey, byte[]? requestHash, CancellationToken cancellationToken)
     {
-        await using (var abandon = dataSource.CreateCommand(FailAbandoned))
+        if (await RunOwner.TryTakeAsync(dataSource, date, cancellationToken).ConfigureAwait(false) is { } owner)
         {
-            abandon.Parameters.AddWithValue(date);
-            abandon.Parameters.AddWithValue(AbandonedAfter);
-            await abandon.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var insert = dataSource.CreateCommand(InsertRun))
-        {
-            insert.Parameters.AddWithValue("rr_" + Guid.CreateVersion7().ToString("N"));
-            insert.Parameters.AddWithValue(date);
-            insert.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = idempotencyKey, NpgsqlDbType = NpgsqlDbType.Text });
-            insert.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = requestHash, NpgsqlDbType = NpgsqlDbType.Bytea });
-            if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string runId)
+            string? runId;
+            try
             {
-                return new RunStart.Started(runId);
+                await using (var abandon = dataSource.CreateCommand(FailAbandoned))
+                {
+                    abandon.Parameters.AddWithValue(date);
+                    await abandon.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await using var insert = dataSource.CreateCommand(InsertRun);
+                insert.Parameters.AddWithValue("rr_" + Guid.CreateVersion7().ToString("N"));
+                insert.Parameters.AddWithValue(date);
+                insert.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = idempotencyKey, NpgsqlDbType = NpgsqlDbType.Text });
+                insert.Parameters.Add(new NpgsqlParameter<byte[]?> { TypedValue = requestHash, NpgsqlDbType = NpgsqlDbType.Bytea });
+                runId = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
             }
+            catch
+            {
+                await owner.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            if (runId is not null)
+            {
+                return new RunStart.Started(runId, owner);
+            }
+
+            // The key made a run before: no run of ours, so the date is not ours to hold.
+            await owner.DisposeAsync().ConfigureAwait(false);
         }
 
         if (idempotencyKey is not null)
@@ -445,7 +460,8 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task CompleteAsync(string runId, (int Lines, int Matched, int Healed, int Discrepancies) counts, string pspBalance, string ledgerBalance, CancellationToken cancellationToken)
+    /// <summary>Ends a running run completed; false when it was no longer running (failed as abandoned meanwhile).</summary>
+    public async Task<bool> CompleteAsync(string runId, (int Lines, int Matched, int Healed, int Discrepancies) counts, string pspBalance, string ledgerBalance, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(Complete);
         command.Parameters.AddWithValue(runId);
@@ -455,7 +471,7 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue(counts.Discrepancies);
         command.Parameters.AddWithValue(pspBalance);
         command.Parameters.AddWithValue(ledgerBalance);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public async Task FailAsync(string runId, string reason, CancellationToken cancellationToken)

@@ -7,8 +7,11 @@ internal abstract record RunStart
     {
     }
 
-    /// <summary>A new run, carried out (completed or failed) by the time it is answered.</summary>
-    public sealed record Started(string RunId) : RunStart;
+    /// <summary>
+    /// A new run, carried out (completed or failed) by the time it is answered. Whoever carries it
+    /// out disposes <paramref name="Owner"/> when it ends, which frees the date for the next run.
+    /// </summary>
+    public sealed record Started(string RunId, RunOwner Owner) : RunStart;
 
     /// <summary>The run this Idempotency-Key made before, with the same request.</summary>
     public sealed record Replayed(string RunId) : RunStart;

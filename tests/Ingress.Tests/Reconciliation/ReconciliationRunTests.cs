@@ -109,6 +109,7 @@ public sealed class ReconciliationRunTests(ManualReconcilerFixture service) : IC
         // A run of the date is running (as another instance's would be): the second asks in vain.
         var store = service.Services.GetRequiredService<ReconciliationStore>();
         var running = Assert.IsType<RunStart.Started>(await store.StartAsync(new DateOnly(2020, 1, 6), null, null, CancellationToken.None));
+        await using var runningOwner = running.Owner;
         using var busy = await ServiceFixture.PostJsonAsync(operatorClient, "/v1/reconciliation/runs", ChargeBodies.NewKey(), "{\"date\": \"2020-01-06\"}");
         Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
         Assert.Equal("run_in_progress", (string?)(await ServiceFixture.ReadObjectAsync(busy))["code"]);
@@ -129,6 +130,42 @@ public sealed class ReconciliationRunTests(ManualReconcilerFixture service) : IC
     }
 
     [Fact]
+    public async Task Run_left_running_by_an_instance_that_is_gone_frees_its_date_at_once_and_its_late_completion_changes_nothing()
+    {
+        // A run started a moment ago by an instance that died: its row says running, nobody holds the date.
+        await service.Database.ExecuteAsync("INSERT INTO reconciliation_runs (id, date) VALUES ('rr_owner_gone', '2020-01-08')");
+
+        var run = await RunAsync("2020-01-08", ChargeBodies.NewKey());
+
+        Assert.NotEqual("rr_owner_gone", (string?)run["id"]);
+        Assert.NotEqual("running", (string?)run["status"]);
+        Assert.Equal("failed", await service.Database.ScalarAsync<string>("SELECT status FROM reconciliation_runs WHERE id = 'rr_owner_gone'"));
+
+        // The abandoned run's late end (an owner that was cut off, not dead) keeps the abandoned verdict.
+        var store = service.Services.GetRequiredService<ReconciliationStore>();
+        await store.CompleteAsync("rr_owner_gone", (1, 1, 0, 0), "[]", "[]", CancellationToken.None);
+        await store.FailAsync("rr_owner_gone", "late failure", CancellationToken.None);
+        Assert.Equal("failed abandoned: the instance running it stopped", await service.Database.ScalarAsync<string>(
+            "SELECT status || ' ' || failure_reason FROM reconciliation_runs WHERE id = 'rr_owner_gone'"));
+    }
+
+    [Fact]
+    public async Task Run_failed_as_abandoned_stays_failed_when_its_owner_completes_or_fails_late()
+    {
+        // Its owner was cut off (not dead) and a later run of the date failed it as abandoned.
+        await service.Database.ExecuteAsync("INSERT INTO reconciliation_runs (id, date) VALUES ('rr_cut_off', '2020-01-09')");
+        await service.Database.ExecuteAsync(
+            "UPDATE reconciliation_runs SET status = 'failed', failure_reason = 'abandoned: the instance running it stopped', completed_at = now() WHERE id = 'rr_cut_off'");
+        var store = service.Services.GetRequiredService<ReconciliationStore>();
+
+        await store.CompleteAsync("rr_cut_off", (3, 3, 0, 0), "[]", "[]", CancellationToken.None);
+        await store.FailAsync("rr_cut_off", "late failure", CancellationToken.None);
+
+        Assert.Equal("failed abandoned: the instance running it stopped 0", await service.Database.ScalarAsync<string>(
+            "SELECT status || ' ' || failure_reason || ' ' || lines FROM reconciliation_runs WHERE id = 'rr_cut_off'"));
+    }
+
+    [Fact]
     public async Task Hand_written_report_brings_each_kind_of_discrepancy_and_a_malformed_one_changes_nothing()
     {
         var ours = await CaptureAsync(4000);
@@ -145,6 +182,7 @@ public sealed class ReconciliationRunTests(ManualReconcilerFixture service) : IC
             $"txn_hw_2,{stamp},charge,{other.PaymentIntent},,4100,0,4100,eur,{other.Id},,,,",
             $"txn_hw_3,{stamp},charge,pi_made_at_the_psp,,2500,0,2500,usd,,,,,") + "\n";
         var started = Assert.IsType<RunStart.Started>(await store.StartAsync(date, null, null, CancellationToken.None));
+        await using var startedOwner = started.Owner;
 
         await reconciler.ReconcileAsync(started.RunId, date, report, CancellationToken.None);
 
@@ -155,6 +193,7 @@ public sealed class ReconciliationRunTests(ManualReconcilerFixture service) : IC
 
         var before = await CountsAsync();
         var malformed = Assert.IsType<RunStart.Started>(await store.StartAsync(new DateOnly(2020, 1, 3), null, null, CancellationToken.None));
+        await using var malformedOwner = malformed.Owner;
         await reconciler.ReconcileAsync(malformed.RunId, new DateOnly(2020, 1, 3), Header + "\ntxn_x,2020-01-03T10:00:00Z,2020-01-05T00:00:00Z,charge,pi_1,,100,5,90,usd,,,,,\n", CancellationToken.None);
         var failed = JsonNode.Parse((await store.RunJsonAsync(malformed.RunId))!)!;
         Assert.Equal("failed", (string?)failed["status"]);

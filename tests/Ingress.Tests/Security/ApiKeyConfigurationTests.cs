@@ -9,7 +9,8 @@ namespace Payments.Ingress.Tests.Security;
 
 /// <summary>
 /// Keys from configuration: too short stops the start (naming the setting) before anything is
-/// written; reseeding is repeatable; a changed key replaces the configured one; the demo merchant
+/// written; reseeding is repeatable; a changed key is added beside the configured one, which ends
+/// only at the operator's cut-off (Keys:RevokeConfiguredBefore); the demo merchant
 /// exists only when turned on, with a long random sk_test_ key.
 /// </summary>
 public sealed class ApiKeyConfigurationTests(TestDatabase database) : IClassFixture<TestDatabase>
@@ -71,7 +72,7 @@ public sealed class ApiKeyConfigurationTests(TestDatabase database) : IClassFixt
     }
 
     [Fact]
-    public async Task Reseeding_the_same_key_adds_no_row_and_a_changed_key_replaces_the_configured_one()
+    public async Task Reseeding_the_same_key_adds_no_row_and_a_changed_key_is_added_until_the_operator_cut_off_revokes_the_old_one()
     {
         var first = "sk_live_" + new string('1', 40);
         var second = "sk_live_" + new string('2', 40);
@@ -88,12 +89,40 @@ public sealed class ApiKeyConfigurationTests(TestDatabase database) : IClassFixt
 
         Assert.Equal(1L, await database.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE merchant_id = $1", merchantId));
 
-        await using var changed = await StartAsync(With(second));
-        var keys = changed.Services.GetRequiredService<ApiKeyStore>();
+        // A rolling key change: instances still configured with the first key keep their callers.
+        await using (var changed = await StartAsync(With(second)))
+        {
+            var keys = changed.Services.GetRequiredService<ApiKeyStore>();
+            Assert.Equal(merchantId, (await keys.FindMerchantAsync(first))?.Id);
+            Assert.Equal(merchantId, (await keys.FindMerchantAsync(second))?.Id);
+            Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE merchant_id = $1", merchantId));
+        }
 
-        Assert.Null(await keys.FindMerchantAsync(first));
-        Assert.Equal(merchantId, (await keys.FindMerchantAsync(second))?.Id);
+        // Every instance runs the second key: the operator's cut-off ends the first.
+        var cutOff = With(second);
+        cutOff["Keys:RevokeConfiguredBefore"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await using var after = await StartAsync(cutOff);
+        var afterKeys = after.Services.GetRequiredService<ApiKeyStore>();
+
+        Assert.Null(await afterKeys.FindMerchantAsync(first));
+        Assert.Equal(merchantId, (await afterKeys.FindMerchantAsync(second))?.Id);
         Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE merchant_id = $1", merchantId));
+    }
+
+    [Fact]
+    public async Task Key_cut_off_in_the_future_stops_the_start_naming_the_setting()
+    {
+        var keys = await database.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL");
+        var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var host = await StartAsync(new Dictionary<string, string?>
+            {
+                ["Keys:RevokeConfiguredBefore"] = DateTimeOffset.UtcNow.AddDays(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            });
+        });
+
+        Assert.Contains("Keys__RevokeConfiguredBefore", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(keys, await database.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE revoked_at IS NOT NULL"));
     }
 
     [Fact]

@@ -14,6 +14,10 @@ public sealed class SmallAdmissionServiceFixture : ServiceFixture
 
         // One merchant fills the whole limit here (the share per merchant is tested in Security).
         ["Charges:MaxShareOfInProgress"] = "1",
+
+        // The PSP's latency below must keep the admitted charges pending while the test sends the
+        // fourth, even on a busy machine: 2.5 s, within a longer attempt timeout.
+        ["Psp:AttemptTimeout"] = "00:00:05",
     };
 }
 
@@ -27,7 +31,7 @@ public sealed class AdmissionTests(SmallAdmissionServiceFixture service) : IClas
     public async Task Charges_beyond_the_in_progress_limit_are_refused_at_once_and_nothing_is_recorded()
     {
         // The PSP is slow, so the admitted charges stay pending for a while.
-        await service.SetFaultsAsync(new { latency_ms = new { min = 700, max = 700 } });
+        await service.SetFaultsAsync(new { latency_ms = new { min = 2500, max = 2500 } });
         var admitted = new List<string>();
         for (var i = 0; i < SmallAdmissionServiceFixture.Limit; i++)
         {

@@ -57,23 +57,7 @@ internal sealed class ChaosStack : IAsyncDisposable
         await postgres.EnsureDatabaseAsync("chaos").ConfigureAwait(false);
         var connectionString = postgres.ConnectionString("chaos");
 
-        var simulator = SimulatorHost.Build([], new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Simulator:ApiKey"] = StackKeys.PspApiKey,
-            ["Simulator:WebhookSecret"] = StackKeys.PspWebhookSecret,
-            ["Simulator:Seed"] = "1",
-            // The PSP contract's bound: search results lag writes by up to 5 s.
-            ["Simulator:SearchLagMs"] = settings.SearchLagMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            // Each schedule advances the PSP's clock a day; authorizations left alone expire two schedules on.
-            ["Simulator:AuthorizationValidity"] = "2.00:00:00",
-            // A thousand simulated days: keep every object so the ground truth stays whole.
-            ["Simulator:RetentionSeconds"] = "315360000",
-            // The PSP's clock runs a day ahead per schedule while the service decides availability
-            // by its real clock: make each day's money available at once all the same.
-            ["Simulator:Settlement:AvailableOnDays"] = (-(settings.Seeds.Count + 5)).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+        var simulator = SimulatorHost.Build([], SimulatorSettings(settings));
         await simulator.StartAsync().ConfigureAwait(false);
         var simulatorUrl = simulator.Urls.First();
         var sink = await WebhookSink.StartAsync().ConfigureAwait(false);
@@ -131,6 +115,29 @@ internal sealed class ChaosStack : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The simulator's settings for a chaos stack: the PSP's clock turns a day per schedule.</summary>
+    internal static Dictionary<string, string?> SimulatorSettings(ChaosSettings settings) => new()
+    {
+        ["Urls"] = "http://127.0.0.1:0",
+        ["Simulator:ApiKey"] = StackKeys.PspApiKey,
+        ["Simulator:WebhookSecret"] = StackKeys.PspWebhookSecret,
+        ["Simulator:Seed"] = "1",
+        // The PSP contract's bound: search results lag writes by up to 5 s.
+        ["Simulator:SearchLagMs"] = settings.SearchLagMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // Each schedule advances the PSP's clock a day; authorizations left alone expire two schedules on.
+        ["Simulator:AuthorizationValidity"] = "2.00:00:00",
+        // A thousand simulated days: keep every object so the ground truth stays whole.
+        ["Simulator:RetentionSeconds"] = "315360000",
+        // Keys too: a service call still retrying when the day turns (after a 429's Retry-After)
+        // must be replayed, as a real PSP keeping keys 24 h of real time would; forgotten by the
+        // jump, it was carried out again (seed 414 of the first long run, a refund made twice).
+        ["Simulator:IdempotencyKeyRetentionSeconds"] = "315360000",
+        // The PSP's clock runs a day ahead per schedule while the service decides availability
+        // by its real clock: make each day's money available at once all the same.
+        ["Simulator:Settlement:AvailableOnDays"] = (-(settings.Seeds.Count + 5)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
 
     public HttpClient MerchantClient(int instance) => Client(Instances[instance].Url, StackKeys.MerchantKey);
 

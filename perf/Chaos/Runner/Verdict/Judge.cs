@@ -16,6 +16,10 @@ internal sealed class Judge(ChaosStack stack, MerchantCaller caller)
     private readonly HashSet<string> _knownCharges = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownPayouts = new(StringComparer.Ordinal);
 
+    // A lasting problem found over the PSP's whole truth stays in it: it is the violation of the
+    // schedule that first shows it, not of every schedule after.
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+
     /// <summary>What the last verdict looked at, for the schedule's line (a check over nothing proves nothing).</summary>
     public string Checked { get; private set; } = "";
 
@@ -46,6 +50,7 @@ internal sealed class Judge(ChaosStack stack, MerchantCaller caller)
         }
 
         var converged = clock.Elapsed;
+        problems.RemoveAll(p => p.Lasting && !_reported.Add(p.ToString()));
         if (problems.Count == 0)
         {
             problems.AddRange(await LedgerAsync().ConfigureAwait(false));

@@ -82,6 +82,7 @@ internal sealed class EmbeddedDefaults : IAsyncDisposable
         if (string.IsNullOrWhiteSpace(configuration["Operator:ApiKey"]))
         {
             configuration["Operator:ApiKey"] = "sk_operator_" + RandomNumberGenerator.GetHexString(40, lowercase: true);
+            configuration["Operator:Generated"] = "true";
         }
 
         // Our own address must be known before the simulator starts, to give it our webhook URL.

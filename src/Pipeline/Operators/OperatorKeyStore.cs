@@ -26,10 +26,12 @@ public sealed class OperatorKeyStore(
         ON CONFLICT (api_key_hash) DO NOTHING
         """;
 
-    private const string RevokeOthersBefore = """
+    // Another key ends only at the operator's cut-off, or when this one was generated for the run
+    // (the embedded run's), which replaces the one generated at the last start.
+    private const string RevokeOthers = """
         UPDATE operator_keys
         SET revoked_at = now()
-        WHERE api_key_hash <> $1 AND created_at < $2 AND (revoked_at IS NULL OR revoked_at > now())
+        WHERE api_key_hash <> $1 AND ($2 OR created_at < $3) AND (revoked_at IS NULL OR revoked_at > now())
         """;
 
     // Whether this key works, and how many others still do.
@@ -70,11 +72,12 @@ public sealed class OperatorKeyStore(
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (keyOptions.Value.RevokeConfiguredBefore is { } before)
+        if (options.Value.Generated || keyOptions.Value.RevokeConfiguredBefore is not null)
         {
-            await using var revoke = new NpgsqlCommand(RevokeOthersBefore, connection, transaction);
+            await using var revoke = new NpgsqlCommand(RevokeOthers, connection, transaction);
             revoke.Parameters.AddWithValue(hash);
-            revoke.Parameters.AddWithValue(before);
+            revoke.Parameters.AddWithValue(options.Value.Generated);
+            revoke.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = keyOptions.Value.RevokeConfiguredBefore, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
             await revoke.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -6,4 +6,10 @@ public sealed class OperatorOptions
     public const string Section = "Operator";
 
     public string? ApiKey { get; set; }
+
+    /// <summary>
+    /// Set by the run command when it made <see cref="ApiKey"/> up for this start: such a key
+    /// replaces every other operator key, as nobody configured them; a configured key is added.
+    /// </summary>
+    public bool Generated { get; set; }
 }

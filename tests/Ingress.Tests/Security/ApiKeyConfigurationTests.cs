@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Payments.Ingress.Hosting;
 using Payments.Ingress.Tests.Support;
 using Payments.Pipeline.Merchants;
+using Payments.Pipeline.Operators;
 using Payments.Testing;
 
 namespace Payments.Ingress.Tests.Security;
@@ -64,11 +65,20 @@ public sealed class ApiKeyConfigurationTests(TestDatabase database) : IClassFixt
             Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM merchants WHERE id = $1", DemoMerchantOptions.Id));
         }
 
+        string earlier;
+        await using (var before = await StartAsync(new Dictionary<string, string?> { ["DemoMerchant:Enabled"] = "true" }))
+        {
+            earlier = before.Services.GetRequiredService<MerchantSeeder>().DemoApiKey!;
+        }
+
         await using var on = await StartAsync(new Dictionary<string, string?> { ["DemoMerchant:Enabled"] = "true" });
         var key = on.Services.GetRequiredService<MerchantSeeder>().DemoApiKey!;
 
         Assert.Matches("^sk_test_[0-9a-f]{40}$", key);
         Assert.Equal(DemoMerchantOptions.Id, (await on.Services.GetRequiredService<ApiKeyStore>().FindMerchantAsync(key))?.Id);
+
+        // A key generated at a start replaces the one generated at the start before: nobody configured either.
+        Assert.Null(await on.Services.GetRequiredService<ApiKeyStore>().FindMerchantAsync(earlier));
     }
 
     [Fact]
@@ -107,6 +117,24 @@ public sealed class ApiKeyConfigurationTests(TestDatabase database) : IClassFixt
         Assert.Null(await afterKeys.FindMerchantAsync(first));
         Assert.Equal(merchantId, (await afterKeys.FindMerchantAsync(second))?.Id);
         Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE merchant_id = $1", merchantId));
+    }
+
+    [Fact]
+    public async Task Operator_key_generated_for_a_run_replaces_the_ones_before_it()
+    {
+        var firstOperator = "sk_operator_" + new string('4', 40);
+        var secondOperator = "sk_operator_" + new string('5', 40);
+        Dictionary<string, string?> Generated(string operatorKey) => new() { ["Operator:ApiKey"] = operatorKey, ["Operator:Generated"] = "true" };
+
+        await using (await StartAsync(Generated(firstOperator)))
+        {
+        }
+
+        await using var second = await StartAsync(Generated(secondOperator));
+        var operators = second.Services.GetRequiredService<OperatorKeyStore>();
+
+        Assert.False(await operators.IsOperatorKeyAsync(firstOperator));
+        Assert.True(await operators.IsOperatorKeyAsync(secondOperator));
     }
 
     [Fact]

@@ -129,7 +129,9 @@ internal sealed class WorkloadDriver(ChaosStack stack, MerchantCaller caller, st
         var deadline = DateTime.UtcNow.AddSeconds(4);
         do
         {
-            charge = (await caller.GetAsync(step.Instance, $"/v1/charges/{id}").ConfigureAwait(false)).Body ?? charge;
+            // Only a 200 is the charge: a problem body (a 503 while the database restarts) has a numeric status.
+            var read = await caller.GetAsync(step.Instance, $"/v1/charges/{id}").ConfigureAwait(false);
+            charge = read.Status == 200 ? read.Body : charge;
             if (charge?["status"]?.GetValue<string>() is { } status && status != "pending")
             {
                 return charge;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Payments.Chaos.Schedules;
@@ -155,7 +154,7 @@ internal static class ScheduleGenerator
             ["reorder_max_hold_ms"] = 1_000,
             ["delay_ms"] = new JsonObject { ["min"] = 0, ["max"] = random.Next(1, 500) },
         });
-        summary = string.Join('+', names).ToString(CultureInfo.InvariantCulture);
+        summary = string.Join('+', names);
         return plan;
     }
 }

@@ -167,16 +167,14 @@ public sealed class DatabaseRoleKeyTests : IAsyncLifetime
 
     private static async Task<long> PostJournalAsync(NpgsqlConnection connection)
     {
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var journal = new NpgsqlCommand("INSERT INTO ledger_journals (reference, description) VALUES ($1, 'role test') RETURNING id", connection, transaction);
+        await using var journal = new NpgsqlCommand("""
+            WITH journal AS (
+                INSERT INTO ledger_journals (reference, description) VALUES ($1, 'role test') RETURNING id)
+            INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
+            SELECT id, account, amount, 'USD' FROM journal, (VALUES ('psp_receivable', 1), ('platform_fee_revenue', -1)) AS e(account, amount)
+            RETURNING journal_id
+            """, connection);
         journal.Parameters.AddWithValue($"test:{Guid.NewGuid()}");
-        var id = (long)(await journal.ExecuteScalarAsync())!;
-        await using var entries = new NpgsqlCommand(
-            "INSERT INTO ledger_entries (journal_id, account_id, amount, currency) VALUES ($1, 'psp_receivable', 1, 'USD'), ($1, 'platform_fee_revenue', -1, 'USD')",
-            connection, transaction);
-        entries.Parameters.AddWithValue(id);
-        await entries.ExecuteNonQueryAsync();
-        await transaction.CommitAsync();
-        return id;
+        return (long)(await journal.ExecuteScalarAsync())!;
     }
 }

@@ -24,7 +24,7 @@ public sealed class LedgerConstraintTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
-    public async Task Unbalanced_journal_is_refused_at_commit()
+    public async Task Unbalanced_journal_is_refused_and_nothing_is_recorded()
     {
         var reference = $"test:{Guid.NewGuid()}";
 
@@ -106,6 +106,71 @@ public sealed class LedgerConstraintTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task Journal_written_without_entries_in_its_own_statement_is_refused_at_once()
+    {
+        var reference = $"test:{Guid.NewGuid()}";
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var journal = new NpgsqlCommand("INSERT INTO ledger_journals (reference, description) VALUES ($1, 'test')", connection, transaction);
+        journal.Parameters.AddWithValue(reference);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => journal.ExecuteNonQueryAsync());
+
+        Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
+        Assert.Contains("0 entries", error.MessageText, StringComparison.Ordinal);
+        await transaction.RollbackAsync();
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_journals WHERE reference = $1", reference));
+    }
+
+    [Fact]
+    public async Task Entries_that_unbalance_a_journal_of_the_same_transaction_are_refused_at_their_statement()
+    {
+        var reference = $"test:{Guid.NewGuid()}";
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var write = new NpgsqlCommand("""
+            WITH journal AS (
+                INSERT INTO ledger_journals (reference, description) VALUES ($1, 'test') RETURNING id)
+            INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
+            SELECT id, account, amount, 'USD' FROM journal, (VALUES ('test_asset', 40), ('test_liability', -40)) AS e(account, amount)
+            RETURNING journal_id
+            """, connection, transaction);
+        write.Parameters.AddWithValue(reference);
+        var journal = (long)(await write.ExecuteScalarAsync())!;
+        await using var extra = new NpgsqlCommand("INSERT INTO ledger_entries (journal_id, account_id, amount, currency) VALUES ($1, 'test_asset', 5, 'USD')", connection, transaction);
+        extra.Parameters.AddWithValue(journal);
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => extra.ExecuteNonQueryAsync());
+
+        Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
+        Assert.Contains("does not balance: USD 5", error.MessageText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_unbalanced_journal_among_many_refuses_the_whole_statement_and_records_none()
+    {
+        var references = Enumerable.Range(0, 5).Select(_ => $"test:{Guid.NewGuid()}").ToArray();
+        long[] amounts = [100, 200, 300, 400, 500];
+        long[] counterparts = [-100, -200, -299, -400, -500];
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => database.ExecuteAsync("""
+            WITH moves AS (
+                SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS m(reference, amount, counterpart)),
+            journal AS (
+                INSERT INTO ledger_journals (reference, description) SELECT reference, 'test' FROM moves RETURNING id, reference)
+            INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
+            SELECT j.id, e.account, e.amount, 'USD'
+            FROM journal AS j
+            JOIN moves AS m ON m.reference = j.reference
+            CROSS JOIN LATERAL (VALUES ('test_asset', m.amount), ('test_liability', m.counterpart)) AS e(account, amount)
+            """, references, amounts, counterparts));
+
+        Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
+        Assert.Contains("does not balance: USD 1", error.MessageText, StringComparison.Ordinal);
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_journals WHERE reference = ANY($1)", (object)references));
+    }
+
+    [Fact]
     public async Task Entries_of_a_new_journal_written_in_one_statement_commit()
     {
         var id = await database.ScalarAsync<long>("""
@@ -119,25 +184,14 @@ public sealed class LedgerConstraintTests(TestDatabase database) : IClassFixture
         Assert.Equal(2L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE journal_id = $1", id));
     }
 
-    private async Task PostJournalAsync(string reference, params (string Account, long Amount, string Currency)[] entries)
-    {
-        await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var journal = new NpgsqlCommand("INSERT INTO ledger_journals (reference, description) VALUES ($1, 'test') RETURNING id", connection, transaction))
-        {
-            journal.Parameters.AddWithValue(reference);
-            var id = (long)(await journal.ExecuteScalarAsync())!;
-            foreach (var (account, amount, currency) in entries)
-            {
-                await using var entry = new NpgsqlCommand("INSERT INTO ledger_entries (journal_id, account_id, amount, currency) VALUES ($1, $2, $3, $4)", connection, transaction);
-                entry.Parameters.AddWithValue(id);
-                entry.Parameters.AddWithValue(account);
-                entry.Parameters.AddWithValue(amount);
-                entry.Parameters.AddWithValue(currency);
-                await entry.ExecuteNonQueryAsync();
-            }
-        }
-
-        await transaction.CommitAsync();
-    }
+    // As every writer of the service does: the journal and its entries in one statement.
+    private Task PostJournalAsync(string reference, params (string Account, long Amount, string Currency)[] entries) =>
+        database.ExecuteAsync("""
+            WITH journal AS (
+                INSERT INTO ledger_journals (reference, description) VALUES ($1, 'test') RETURNING id)
+            INSERT INTO ledger_entries (journal_id, account_id, amount, currency)
+            SELECT journal.id, e.account, e.amount, e.currency
+            FROM journal, unnest($2::text[], $3::bigint[], $4::text[]) AS e(account, amount, currency)
+            """,
+            reference, entries.Select(e => e.Account).ToArray(), entries.Select(e => e.Amount).ToArray(), entries.Select(e => e.Currency).ToArray());
 }

@@ -70,6 +70,8 @@ public sealed class LedgerConstraintTests(TestDatabase database) : IClassFixture
     [InlineData("UPDATE ledger_journals SET description = 'rewritten'")]
     [InlineData("DELETE FROM ledger_journals")]
     [InlineData("TRUNCATE ledger_entries")]
+    [InlineData("DELETE FROM ledger_accounts WHERE id = 'test_asset'")]
+    [InlineData("UPDATE ledger_accounts SET id = 'test_renamed' WHERE id = 'test_asset'")]
     public async Task Rewriting_the_ledger_is_refused(string statement)
     {
         await PostJournalAsync($"test:{Guid.NewGuid()}", ("test_asset", 700, "USD"), ("test_liability", -700, "USD"));
@@ -168,6 +170,28 @@ public sealed class LedgerConstraintTests(TestDatabase database) : IClassFixture
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
         Assert.Contains("does not balance: USD 1", error.MessageText, StringComparison.Ordinal);
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_journals WHERE reference = ANY($1)", (object)references));
+    }
+
+    [Fact]
+    public async Task Entry_naming_an_account_that_does_not_exist_is_refused_and_nothing_is_recorded()
+    {
+        var reference = $"test:{Guid.NewGuid()}";
+
+        var error = await Assert.ThrowsAsync<PostgresException>(() => PostJournalAsync(reference, ("test_asset", 300, "USD"), ("test_nowhere", -300, "USD")));
+
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, error.SqlState);
+        Assert.Contains("test_nowhere", error.MessageText, StringComparison.Ordinal);
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_journals WHERE reference = $1", reference));
+    }
+
+    [Fact]
+    public async Task Entries_naming_a_journal_that_does_not_exist_are_refused()
+    {
+        var error = await Assert.ThrowsAsync<PostgresException>(() => database.ExecuteAsync(
+            "INSERT INTO ledger_entries (journal_id, account_id, amount, currency) VALUES (-42, 'test_asset', 9, 'USD'), (-42, 'test_liability', -9, 'USD')"));
+
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, error.SqlState);
+        Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE journal_id = -42"));
     }
 
     [Fact]

@@ -71,13 +71,11 @@ public sealed class ChargeStore(NpgsqlDataSource dataSource)
         moves AS (
             SELECT c.id AS charge_id, NULL::text AS refund_id, NULL::text AS dispute_id, c.merchant_id, c.currency,
                    NULL::text AS from_status, 'pending' AS to_status, 'api' AS actor, 'intent recorded' AS reason,
-                   i.event_id, 'charge.pending' AS event_type, 1 AS sequence, c.created_at AS occurred_at, c.json AS payload,
-                   NULL::text AS posting, NULL::text AS journal_reference, 0::bigint AS posting_amount, 0::bigint AS fee,
-                   NULL::bigint AS split_captured, NULL::text AS journal_description
+                   i.event_id, 'charge.pending' AS event_type, 1 AS sequence, c.created_at AS occurred_at, c.json AS payload
             FROM rendered AS c
             JOIN input AS i ON i.id = c.id
         ),
-        {{MoveRecords.Write}}
+        {{MoveRecords.WriteWithoutMoney}}
         SELECT r.id, r.json::text, inserted.suspected_duplicate_of
         FROM rendered AS r
         JOIN inserted ON inserted.id = r.id

@@ -13,7 +13,8 @@ namespace Payments.Pipeline.Moves;
 /// null for the charge's own)</item>
 /// <item><c>from_status, to_status, actor, reason</c>: the audit row</item>
 /// <item><c>event_id, event_type, sequence, occurred_at, payload</c>: the outbox event</item>
-/// <item><c>posting, journal_reference, posting_amount, fee, split_captured, journal_description</c>: the journal; posting
+/// <item><c>posting, journal_reference, posting_amount, fee, split_captured, journal_description</c> (for <see cref="Write"/>
+/// only; a statement whose moves never move money uses <see cref="WriteWithoutMoney"/>): the journal; posting
 /// is a movement of the posting rules (<c>capture</c>, <c>refund</c>, <c>dispute</c>, <c>dispute_won</c>)
 /// or null when no money moved; the reference (unique) refuses posting one movement twice;
 /// split_captured is the charge's captured amount when it has splits (the sellers' shares are
@@ -22,8 +23,14 @@ namespace Payments.Pipeline.Moves;
 /// </summary>
 internal static class MoveRecords
 {
-    /// <summary>The CTEs that follow <c>moves</c>; the statement's own final SELECT comes after.</summary>
-    public const string Write = """
+    /// <summary>
+    /// The CTEs that follow <c>moves</c> of a statement whose moves never move money (a charge's
+    /// intent): the audit row and the event only. Without the journal's CTEs the statement fires no
+    /// ledger trigger at all; with them, the ledger's statement-level checks ran over empty
+    /// transition tables once per group commit of intents, about a third of what the ledger cost
+    /// PostgreSQL (perf/RESULTS.md, "Throughput (issue 17, fourth session)").
+    /// </summary>
+    public const string WriteWithoutMoney = """
         audit AS (
             INSERT INTO charge_events (charge_id, refund_id, dispute_id, from_status, to_status, actor, reason)
             SELECT charge_id, refund_id, dispute_id, from_status, to_status, actor, reason
@@ -34,7 +41,12 @@ internal static class MoveRecords
             SELECT event_id, merchant_id, charge_id, sequence, event_type,
                    event_json(event_id, event_type, occurred_at, charge_id, sequence, payload), occurred_at
             FROM moves
-        ),
+        )
+        """;
+
+    /// <summary>The CTEs that follow <c>moves</c>; the statement's own final SELECT comes after.</summary>
+    public const string Write = WriteWithoutMoney + """
+        ,
         journal AS (
             INSERT INTO ledger_journals (reference, charge_id, refund_id, dispute_id, description)
             SELECT journal_reference, charge_id, refund_id, dispute_id, journal_description

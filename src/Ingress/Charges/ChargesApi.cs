@@ -13,7 +13,7 @@ internal static class ChargesApi
     public static IEndpointRouteBuilder MapCharges(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/v1/charges").WithTags("Charges").RequireMerchant().WithMerchantPosts();
-        group.MapPost("/", CreateChargeAsync).WithName("CreateCharge").Accepts(emptyBodyAllowed: false)
+        group.MapPost("/", CreateChargeAsync).WithName("CreateCharge").RefusedFirstWhenFull().Accepts(emptyBodyAllowed: false)
             .Takes(ApiSchemas.ChargeRequest, honoursPrefer: true)
             .Answers(ApiSchemas.Charge, [StatusCodes.Status201Created, StatusCodes.Status202Accepted], "duplicate_order", "suspected_duplicate", "overloaded", "unavailable");
         group.MapGet("/{id}", GetChargeAsync).WithName("GetCharge").Answers(ApiSchemas.Charge);

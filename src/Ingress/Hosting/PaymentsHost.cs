@@ -76,6 +76,7 @@ public static partial class PaymentsHost
         HttpServerMetrics.Export(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseChargeAdmissionGate();
         app.MapHealth();
         app.MapCharges();
         app.MapChargeOperations();

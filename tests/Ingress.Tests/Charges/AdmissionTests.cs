@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Payments.Ingress.Tests.Support;
+using Payments.Pipeline.Merchants;
 
 namespace Payments.Ingress.Tests.Charges;
 
@@ -26,6 +28,45 @@ public sealed class AdmissionTests(SmallAdmissionServiceFixture service) : IClas
     public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync() => service.ClearFaultsAsync();
+
+    [Fact]
+    public async Task Charge_arriving_while_the_service_is_full_is_refused_before_its_key_is_looked_up_or_its_body_read()
+    {
+        await service.SetFaultsAsync(new { latency_ms = new { min = 2500, max = 2500 } });
+        var admitted = new List<string>();
+        for (var i = 0; i < SmallAdmissionServiceFixture.Limit; i++)
+        {
+            using var accepted = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(2000 + i), respondAsync: true);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            admitted.Add((string)(await ServiceFixture.ReadObjectAsync(accepted))["id"]!);
+        }
+
+        try
+        {
+            var keys = service.Services.GetRequiredService<ApiKeyStore>();
+            var lookupsBefore = keys.Lookups;
+            var charges = await service.Database.ScalarAsync<long>("SELECT count(*) FROM charges");
+
+            // A body that is not even JSON: while the service is full it is never read.
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/charges") { Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", ChargeBodies.NewKey());
+            using var refused = await service.Merchant.SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("overloaded", (string?)(await ServiceFixture.ReadObjectAsync(refused))["code"]);
+            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
+            Assert.Equal(0L, keys.Lookups - lookupsBefore);
+            Assert.Equal(charges, await service.Database.ScalarAsync<long>("SELECT count(*) FROM charges"));
+        }
+        finally
+        {
+            // The other test of the class needs the room back, whatever happened above.
+            foreach (var id in admitted)
+            {
+                await service.WaitForFinalAsync(id);
+            }
+        }
+    }
 
     [Fact]
     public async Task Charges_beyond_the_in_progress_limit_are_refused_at_once_and_nothing_is_recorded()

@@ -32,14 +32,7 @@ public sealed class AdmissionTests(SmallAdmissionServiceFixture service) : IClas
     [Fact]
     public async Task Charge_arriving_while_the_service_is_full_is_refused_before_its_key_is_looked_up_or_its_body_read()
     {
-        await service.SetFaultsAsync(new { latency_ms = new { min = 2500, max = 2500 } });
-        var admitted = new List<string>();
-        for (var i = 0; i < SmallAdmissionServiceFixture.Limit; i++)
-        {
-            using var accepted = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(2000 + i), respondAsync: true);
-            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-            admitted.Add((string)(await ServiceFixture.ReadObjectAsync(accepted))["id"]!);
-        }
+        var admitted = await FillTheServiceAsync(2000);
 
         try
         {
@@ -71,15 +64,7 @@ public sealed class AdmissionTests(SmallAdmissionServiceFixture service) : IClas
     [Fact]
     public async Task Charges_beyond_the_in_progress_limit_are_refused_at_once_and_nothing_is_recorded()
     {
-        // The PSP is slow, so the admitted charges stay pending for a while.
-        await service.SetFaultsAsync(new { latency_ms = new { min = 2500, max = 2500 } });
-        var admitted = new List<string>();
-        for (var i = 0; i < SmallAdmissionServiceFixture.Limit; i++)
-        {
-            using var accepted = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(1000 + i), respondAsync: true);
-            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-            admitted.Add((string)(await ServiceFixture.ReadObjectAsync(accepted))["id"]!);
-        }
+        var admitted = await FillTheServiceAsync(1000);
 
         var refusedKey = ChargeBodies.NewKey();
         using var refused = await ServiceFixture.PostChargeAsync(service.Merchant, refusedKey, ChargeBodies.Visa(4242), respondAsync: true);
@@ -100,5 +85,20 @@ public sealed class AdmissionTests(SmallAdmissionServiceFixture service) : IClas
         var charged = (string)(await ServiceFixture.ReadObjectAsync(retried))["id"]!;
         Assert.Equal(1, await service.MovementsAsync(charged, "capture"));
         Assert.Equal(1L, await service.Database.ScalarAsync<long>("SELECT count(*) FROM charges WHERE idempotency_key = $1", refusedKey));
+    }
+
+    /// <summary>Admits as many charges as the service takes; the PSP is slow, so they stay pending for a while.</summary>
+    private async Task<List<string>> FillTheServiceAsync(long firstAmount)
+    {
+        await service.SetFaultsAsync(new { latency_ms = new { min = 2500, max = 2500 } });
+        var admitted = new List<string>();
+        for (var i = 0; i < SmallAdmissionServiceFixture.Limit; i++)
+        {
+            using var accepted = await ServiceFixture.PostChargeAsync(service.Merchant, ChargeBodies.NewKey(), ChargeBodies.Visa(firstAmount + i), respondAsync: true);
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+            admitted.Add((string)(await ServiceFixture.ReadObjectAsync(accepted))["id"]!);
+        }
+
+        return admitted;
     }
 }

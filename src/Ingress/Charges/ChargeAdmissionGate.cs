@@ -26,10 +26,12 @@ internal static class ChargeAdmissionGate
     /// <summary>Runs after routing has chosen the endpoint and before its filters (authentication, the body).</summary>
     public static WebApplication UseChargeAdmissionGate(this WebApplication app)
     {
-        var inProgress = app.Services.GetRequiredService<ChargesInProgress>();
+        // Resolved per request, not here: building the host must not validate the charge options,
+        // which fail the service at start (LeaseSettingsTests).
         app.Use(async (context, next) =>
         {
-            if (!inProgress.HasRoom && context.GetEndpoint()?.Metadata.GetMetadata<GatedRoute>() is not null)
+            if (context.GetEndpoint()?.Metadata.GetMetadata<GatedRoute>() is not null
+                && !context.RequestServices.GetRequiredService<ChargesInProgress>().HasRoom)
             {
                 context.Response.Headers.RetryAfter = "1";
                 await ApiProblems.Overloaded().ExecuteAsync(context).ConfigureAwait(false);

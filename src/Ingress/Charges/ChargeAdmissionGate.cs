@@ -1,3 +1,4 @@
+using Payments.Ingress.Auth;
 using Payments.Ingress.Errors;
 using Payments.Pipeline.Charges;
 
@@ -9,8 +10,9 @@ namespace Payments.Ingress.Charges;
 /// the database and before its body is read, parsed and checked. Far beyond capacity most requests
 /// are refusals, and each refusal that had been authenticated and parsed first cost about two thirds
 /// of an accepted charge's service time, time the accepted charges needed (perf/RESULTS.md, the
-/// peak profile). While full, every caller gets the same 503, with or without a valid key; the
-/// merchant's own share is still checked after authentication (<see cref="ChargeService"/>).
+/// peak profile). While full, every caller with a key gets the same 503, whether the key is valid
+/// or not (a request without one still gets 401); the merchant's own share is still checked after
+/// authentication (<see cref="ChargeService"/>).
 /// </summary>
 internal static class ChargeAdmissionGate
 {
@@ -30,7 +32,10 @@ internal static class ChargeAdmissionGate
         // which fail the service at start (LeaseSettingsTests).
         app.Use(async (context, next) =>
         {
+            // A request without a key is answered 401 as ever (the contract's first rule, and free);
+            // one with a key that is not known gets the 503, since knowing costs the lookup.
             if (context.GetEndpoint()?.Metadata.GetMetadata<GatedRoute>() is not null
+                && BearerKey.Of(context) is not null
                 && !context.RequestServices.GetRequiredService<ChargesInProgress>().HasRoom)
             {
                 context.Response.Headers.RetryAfter = "1";

@@ -50,6 +50,11 @@ public sealed class AdmissionTests(SmallAdmissionServiceFixture service) : IClas
             Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
             Assert.Equal(0L, keys.Lookups - lookupsBefore);
             Assert.Equal(charges, await service.Database.ScalarAsync<long>("SELECT count(*) FROM charges"));
+
+            // Without a key the answer is still 401, as the contract has it: telling costs nothing.
+            using var anonymous = new HttpClient { BaseAddress = service.Merchant.BaseAddress };
+            using var unauthenticated = await ServiceFixture.PostChargeAsync(anonymous, ChargeBodies.NewKey(), ChargeBodies.Visa(4243), respondAsync: true);
+            Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
         }
         finally
         {

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(2006, LogLevel.Warning, "Outbox heartbeat failed; the slot may retain WAL of other tables until the next one")]
     public static partial void HeartbeatFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(2007, LogLevel.Information, "Outbox publisher could not send its final status as the stream ended; the next session resumes from the last batch's acknowledgement")]
+    public static partial void FinalStatusFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(2100, LogLevel.Information,
         "Outbox: slot {Slot} active={Active} wal_status={WalStatus} lag={LagBytes} bytes / {LagSeconds:0.###} s, retained WAL {RetainedBytes} bytes; "
         + "webhook deliveries pending={Pending} failed={Failed} oldest pending {OldestPendingSeconds:0.#} s")]

@@ -155,7 +155,9 @@ internal sealed class OutboxPublisher : BackgroundService
         await using var connection = new LogicalReplicationConnection(connectionString);
         await connection.Open(stoppingToken).ConfigureAwait(false);
 
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        // The reader's session is not the host's stop: on a stop the hand-off loop ends first, the
+        // final status goes out on a stream still read normally, and only then does the reader end.
+        using var session = new CancellationTokenSource();
         using var budget = new EventBudget(_options.MaxBufferedEvents);
 
         // One reader, one hand-off loop; the bound on buffered events is the budget, not the
@@ -178,27 +180,50 @@ internal sealed class OutboxPublisher : BackgroundService
         }
         finally
         {
-            // The final status while the stream is still open (Npgsql sends none on dispose).
-            await SendFinalStatusAsync(connection).ConfigureAwait(false);
-            await session.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await reading.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Either ended by the cancellation just above, or its failure already went
-                // through the channel to the hand-off loop, which throws it.
-            }
+            await EndSessionAsync(connection, session, reading, heartbeat).ConfigureAwait(false);
+        }
+    }
 
+    /// <summary>
+    /// Sends the final status, then ends the reader and waits for it, whatever fails on the way.
+    /// </summary>
+    /// <remarks>
+    /// The connection is disposed when this returns, and Npgsql's dispose drives the stream's
+    /// enumerator itself while the connection still replicates. Disposing while the reader still
+    /// awaits a read makes two callers of one enumerator: the read completing afterwards finishes
+    /// the iterator a second time, an exception thrown on a socket callback that ends the process.
+    /// So nothing here may skip waiting for the reader.
+    /// </remarks>
+    private async Task EndSessionAsync(LogicalReplicationConnection connection, CancellationTokenSource session, Task reading, Task heartbeat)
+    {
+        try
+        {
+            await SendFinalStatusAsync(connection).ConfigureAwait(false);
+        }
+        finally
+        {
             try
             {
-                await heartbeat.ConfigureAwait(false);
+                await session.CancelAsync().ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            finally
             {
-                // Its loop ends with the session.
+                await CompletionAsync(reading).ConfigureAwait(false);
+                await CompletionAsync(heartbeat).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Waits for a loop of the session to end; how it ended was reported already (the reader's failure reaches the hand-off loop through the channel).</summary>
+    private static async Task CompletionAsync(Task loop)
+    {
+        try
+        {
+            await loop.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Ended by the session's cancellation, or its failure went to the hand-off loop.
         }
     }
 
@@ -372,6 +397,13 @@ internal sealed class OutboxPublisher : BackgroundService
         {
             // The stream had already ended (the connection is no longer replicating, or is
             // disposed): the last acknowledgement went out with its batch.
+        }
+        catch (Exception e)
+        {
+            // The stream ended while the status was being sent (Npgsql can fail here with other
+            // exceptions when the stream tears down at the same moment). The last batch's status
+            // went out with it; the slot resumes from there.
+            Log.FinalStatusFailed(_logger, e);
         }
     }
 

@@ -49,9 +49,11 @@ internal static class ChaosRun
         using var caller = new MerchantCaller(stack);
         var judge = new Judge(stack, caller);
         var runner = new ScheduleRunner(stack, caller, judge, Guid.NewGuid().ToString("N")[..8], settings.ConvergeBound);
+        var ran = new List<int>();
         foreach (var seed in seeds)
         {
-            var result = await runner.RunAsync(ScheduleGenerator.Generate(seed)).ConfigureAwait(false);
+            var result = await runner.RunAsync(ScheduleGenerator.Generate(seed)).ConfigureAwait(false) with { RanAfter = [.. ran] };
+            ran.Add(seed);
             await gate.WaitAsync().ConfigureAwait(false);
             try
             {

@@ -1,11 +1,12 @@
 using System.Globalization;
 using Payments.Chaos;
 
-// Usage: Payments.Chaos [--seed N | --seeds FIRST-LAST] [--stacks N] [--out DIR] [--bound SECONDS]
+// Usage: Payments.Chaos [--seed N | --seeds FIRST-LAST | --seeds A,B,C] [--stacks N] [--out DIR] [--bound SECONDS]
 //   --seed 42          replays one schedule
 //   --seeds 1-1000     runs a thousand (the default is 1-20)
-var first = 1;
-var last = 20;
+//   --seeds 3,7,11     runs these in this order on one stack (the smoke's sequence: a schedule
+//                      meets the PSP's days and balances its predecessors left)
+List<int> seeds = [.. Enumerable.Range(1, 20)];
 string? output = null;
 var bound = 120;
 var stacks = 1;
@@ -14,12 +15,15 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--seed":
-            first = last = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            seeds = [int.Parse(args[++i], CultureInfo.InvariantCulture)];
+            break;
+        case "--seeds" when args[i + 1].Contains(',', StringComparison.Ordinal):
+            seeds = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
             break;
         case "--seeds":
             var range = args[++i].Split('-', 2);
-            first = int.Parse(range[0], CultureInfo.InvariantCulture);
-            last = int.Parse(range[^1], CultureInfo.InvariantCulture);
+            var first = int.Parse(range[0], CultureInfo.InvariantCulture);
+            seeds = [.. Enumerable.Range(first, int.Parse(range[^1], CultureInfo.InvariantCulture) - first + 1)];
             break;
         case "--out":
             output = args[++i];
@@ -31,14 +35,14 @@ for (var i = 0; i < args.Length; i++)
             bound = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         default:
-            await Console.Error.WriteLineAsync($"unknown argument {args[i]}; usage: [--seed N | --seeds FIRST-LAST] [--stacks N] [--out DIR] [--bound SECONDS]");
+            await Console.Error.WriteLineAsync($"unknown argument {args[i]}; usage: [--seed N | --seeds FIRST-LAST | --seeds A,B,C] [--stacks N] [--out DIR] [--bound SECONDS]");
             return 2;
     }
 }
 
 var settings = new ChaosSettings
 {
-    Seeds = [.. Enumerable.Range(first, last - first + 1)],
+    Seeds = seeds,
     OutputDirectory = output,
     ConvergeBound = TimeSpan.FromSeconds(bound),
     Stacks = stacks,

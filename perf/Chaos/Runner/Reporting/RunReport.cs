@@ -43,7 +43,7 @@ internal static class RunReport
 
         foreach (var failure in failed)
         {
-            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"replay: perf/profiles/chaos.sh --seed {failure.Schedule.Seed}   ({string.Join(" | ", failure.Violations.Take(5))})"));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"replay: perf/profiles/chaos.sh {failure.ReplayArguments}   ({string.Join(" | ", failure.Violations.Take(5))})"));
         }
 
         return text.ToString();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using Payments.Chaos.Schedules;
 using Payments.Chaos.Stack;
@@ -94,4 +95,12 @@ internal sealed class ScheduleRunner(ChaosStack stack, MerchantCaller caller, Ju
 internal sealed record ScheduleResult(Schedule Schedule, ScheduleLog Log, TimeSpan Converged, IReadOnlyList<Problem> Violations, TimeSpan Wall, string Checked)
 {
     public bool Passed => Violations.Count == 0;
+
+    /// <summary>The seeds run before it on its stack, in order: the PSP's days and balances they left are part of its run.</summary>
+    public IReadOnlyList<int> RanAfter { get; init; } = [];
+
+    /// <summary>The runner's arguments that replay it: its stack's sequence up to it, or its seed alone if it ran first.</summary>
+    public string ReplayArguments => RanAfter.Count == 0
+        ? string.Create(CultureInfo.InvariantCulture, $"--seed {Schedule.Seed}")
+        : $"--seeds {string.Join(',', RanAfter.Append(Schedule.Seed).Select(s => s.ToString(CultureInfo.InvariantCulture)))}";
 }

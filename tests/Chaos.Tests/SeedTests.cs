@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Payments.Chaos.Schedules;
 using Payments.Chaos.Stack;
 using PspSimulator;
 
@@ -43,6 +44,26 @@ public sealed class SeedTests
             await app.StopAsync();
             await app.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Seed 11 (the chaos smoke in a clean-clone CI run at f78be5a, which reached it just after
+    /// midnight UTC): its compressed outage turned the PSP's day inside the schedule. The PSP closed
+    /// the day it left, the judge closed and reconciled only the day it ended on, so the earlier
+    /// day's lines were never imported: the run's PSP balance lacked them and the ledger lacked
+    /// their fees. Every PSP day that passed must be reconciled, in order.
+    /// </summary>
+    [Fact]
+    public async Task Seed_11_a_psp_day_that_turns_inside_a_schedule_is_reconciled_before_the_day_it_ends_on()
+    {
+        Assert.True(ScheduleGenerator.HasAnOutage(11));
+        using var output = new StringWriter();
+
+        var results = await ChaosRun.RunAsync(new ChaosSettings { Seeds = [11], PspStartsBeforeMidnight = TimeSpan.FromMinutes(5) }, output);
+
+        var result = Assert.Single(results);
+        Assert.True(result.Passed, output.ToString());
+        Assert.Contains("2days", result.Checked, StringComparison.Ordinal);
     }
 
     private static async Task<HttpResponseMessage> CreateAsync(HttpClient psp, string key)

@@ -47,7 +47,7 @@ internal static class ChaosRun
     {
         await using var stack = await ChaosStack.StartAsync(settings, index, output).ConfigureAwait(false);
         using var caller = new MerchantCaller(stack);
-        var judge = new Judge(stack, caller);
+        var judge = new Judge(stack, caller, await stack.PspTodayAsync().ConfigureAwait(false));
         var runner = new ScheduleRunner(stack, caller, judge, Guid.NewGuid().ToString("N")[..8], settings.ConvergeBound);
         var ran = new List<int>();
         foreach (var seed in seeds)

@@ -15,6 +15,12 @@ internal sealed record ChaosSettings
     /// <summary>How many stacks (each its own PostgreSQL, simulator and two instances) run schedules side by side.</summary>
     public int Stacks { get; init; } = 1;
 
+    /// <summary>
+    /// Starts the PSP's clock this long before a midnight (UTC), so its day turns inside the first
+    /// schedule, as it does when a run crosses midnight; null leaves the PSP's clock at real time.
+    /// </summary>
+    public TimeSpan? PspStartsBeforeMidnight { get; init; }
+
     /// <summary>Where the summary, the JSON and the plot go; null writes none.</summary>
     public string? OutputDirectory { get; init; }
 }

@@ -107,6 +107,11 @@ internal sealed class ChaosStack : IAsyncDisposable
         try
         {
             await stack.ConfigureAsync().ConfigureAwait(false);
+            if (settings.PspStartsBeforeMidnight is { } beforeMidnight)
+            {
+                await stack.SetPspClockBeforeMidnightAsync(beforeMidnight).ConfigureAwait(false);
+            }
+
             return stack;
         }
         catch
@@ -178,6 +183,29 @@ internal sealed class ChaosStack : IAsyncDisposable
         var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(10) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
+    }
+
+    /// <summary>The PSP's date now, by its clock.</summary>
+    public async Task<DateOnly> PspTodayAsync() =>
+        DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(await PspUnixNowAsync().ConfigureAwait(false)).UtcDateTime);
+
+    private async Task<long> PspUnixNowAsync() =>
+        (long)JsonNode.Parse(await Simulator.GetStringAsync("/_sim/clock").ConfigureAwait(false))!["unix"]!;
+
+    /// <summary>Moves the PSP's clock forward to <paramref name="beforeMidnight"/> before its next midnight.</summary>
+    private async Task SetPspClockBeforeMidnightAsync(TimeSpan beforeMidnight)
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(await PspUnixNowAsync().ConfigureAwait(false));
+        var midnight = new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
+        var by = midnight - beforeMidnight - now;
+        if (by < TimeSpan.Zero)
+        {
+            by += TimeSpan.FromDays(1);
+        }
+
+        using var advanced = await Simulator.PostAsync(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/_sim/clock/advance?seconds={(long)by.TotalSeconds}"), null).ConfigureAwait(false);
+        advanced.EnsureSuccessStatusCode();
     }
 
     private async Task ConfigureAsync()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Npgsql;
 using Payments.Chaos.Running;
@@ -11,7 +12,7 @@ namespace Payments.Chaos.Verdict;
 /// takes; then checks the ledger and, after a reconciliation run of the PSP's day, the ledger's PSP
 /// balance against the PSP's.
 /// </summary>
-internal sealed class Judge(ChaosStack stack, MerchantCaller caller)
+internal sealed class Judge(ChaosStack stack, MerchantCaller caller, DateOnly firstDay)
 {
     private readonly HashSet<string> _knownCharges = new(StringComparer.Ordinal);
     private readonly HashSet<string> _knownPayouts = new(StringComparer.Ordinal);
@@ -19,6 +20,9 @@ internal sealed class Judge(ChaosStack stack, MerchantCaller caller)
     // A lasting problem found over the PSP's whole truth stays in it: it is the violation of the
     // schedule that first shows it, not of every schedule after.
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+
+    // The first PSP day no run has reconciled yet.
+    private DateOnly _nextDay = firstDay;
 
     /// <summary>What the last verdict looked at, for the schedule's line (a check over nothing proves nothing).</summary>
     public string Checked { get; private set; } = "";
@@ -126,13 +130,36 @@ internal sealed class Judge(ChaosStack stack, MerchantCaller caller)
     }
 
     /// <summary>
-    /// Closes the PSP's day, reconciles it, and compares the run's PSP balance, the ledger's PSP
-    /// balance after it, and the PSP's own balance; then moves the PSP a day on for the next schedule.
+    /// Closes the PSP's day, reconciles it after every day before it not reconciled yet, and compares
+    /// the run's PSP balance, the ledger's PSP balance after it, and the PSP's own balance; then moves
+    /// the PSP a day on for the next schedule.
     /// </summary>
+    /// <remarks>
+    /// The PSP's day can turn inside a schedule (a compressed outage's jump, a run crossing midnight):
+    /// the PSP closes the day it left, and its lines are in no later day's report. The service's own
+    /// worker reconciles each closed day in turn by the database's date, which the PSP's clock runs
+    /// days ahead of here, so the judge does it, as the worker would by the PSP's clock.
+    /// </remarks>
     private async Task<IEnumerable<Problem>> ReconcileAsync()
     {
         using var closed = await stack.Simulator.PostAsync("/_sim/settlement/close", null).ConfigureAwait(false);
         var date = (string)JsonNode.Parse(await closed.Content.ReadAsStringAsync().ConfigureAwait(false))!["date"]!;
+        var today = DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var days = 0;
+        var lines = 0;
+        for (var day = _nextDay; day < today; day = day.AddDays(1))
+        {
+            var earlier = await CloseAndRunAsync(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            if (earlier is null || (string?)earlier["status"] != "completed")
+            {
+                await AdvanceDayAsync().ConfigureAwait(false);
+                return [new Problem("reconciliation", $"the run of {day:yyyy-MM-dd}, a day before {date}, did not complete: {earlier?.ToJsonString() ?? "no run"}")];
+            }
+
+            days++;
+            lines += (int)earlier["lines"]!;
+        }
+
         var run = await RunToTheEndAsync(date).ConfigureAwait(false);
         // Read before the day turns: turning it lets the PSP carry out what was waiting for it (a
         // payout returned by the bank), which belongs to the next day and the next schedule.
@@ -143,8 +170,9 @@ internal sealed class Judge(ChaosStack stack, MerchantCaller caller)
             return [new Problem("reconciliation", $"the run of {date} did not complete: {run?.ToJsonString() ?? "no run"}")];
         }
 
+        _nextDay = today.AddDays(1);
         var problems = new List<Problem>();
-        Checked += $"/{run["lines"]}lines";
+        Checked += $"/{days + 1}days/{lines + (int)run["lines"]!}lines";
         var psp = Amounts(run["psp_balance"]);
         var ledger = Amounts(run["ledger_psp_balance"]);
         foreach (var (currency, amount) in truth["balance"]!.AsObject())
@@ -164,6 +192,17 @@ internal sealed class Judge(ChaosStack stack, MerchantCaller caller)
     {
         using var advanced = await stack.Simulator.PostAsync("/_sim/clock/advance?seconds=86400", null).ConfigureAwait(false);
         advanced.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Closes a day before today at the PSP (again is harmless: it closes them itself) and reconciles it.</summary>
+    private async Task<JsonObject?> CloseAndRunAsync(string date)
+    {
+        using (var closed = await stack.Simulator.PostAsync($"/_sim/settlement/close?date={date}", null).ConfigureAwait(false))
+        {
+            closed.EnsureSuccessStatusCode();
+        }
+
+        return await RunToTheEndAsync(date).ConfigureAwait(false);
     }
 
     private async Task<JsonObject?> RunToTheEndAsync(string date)

@@ -18,7 +18,7 @@ internal sealed class ReconciliationOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan LateWindow { get; set; } = TimeSpan.FromDays(2);
 
-    /// <summary>How many days back it looks before the first completed run (and at most per look).</summary>
+    /// <summary>How many days back it looks for a day no run completed.</summary>
     [Range(1, 366)]
     public int LookBackDays { get; set; } = 31;
 }

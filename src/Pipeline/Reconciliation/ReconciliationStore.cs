@@ -21,13 +21,14 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         RETURNING id
         """;
 
-    // Days after the last completed run up to today, by the database's date; never before our first
-    // charge (no day before it can hold a movement of ours) nor beyond the look-back.
+    // Every day up to today, by the database's date, that no run completed; never before our first
+    // charge (no day before it can hold a movement of ours) nor beyond the look-back. Not only the
+    // days after the last completed run: a day left behind one (its run failed on a malformed
+    // report, or an operator ran a later day first) would never be reconciled.
     private const string SelectDatesToReconcile = """
         SELECT d::date
         FROM generate_series(
-                 greatest((SELECT max(date) + 1 FROM reconciliation_runs WHERE status = 'completed'),
-                          (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM charges),
+                 greatest((SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM charges),
                           (now() AT TIME ZONE 'UTC')::date - $1),
                  (now() AT TIME ZONE 'UTC')::date,
                  interval '1 day') AS d
@@ -249,7 +250,7 @@ internal sealed class ReconciliationStore(NpgsqlDataSource dataSource)
         return new RunStart.Busy();
     }
 
-    /// <summary>The days to look at: after the last completed run, within the look-back, up to today.</summary>
+    /// <summary>The days to look at: those no run completed, within the look-back, up to today.</summary>
     public async Task<IReadOnlyList<DateOnly>> DatesToReconcileAsync(int lookBackDays, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(SelectDatesToReconcile);

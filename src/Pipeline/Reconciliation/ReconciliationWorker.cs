@@ -6,8 +6,8 @@ namespace Payments.Pipeline.Reconciliation;
 
 /// <summary>
 /// Reconciles every settlement day the PSP has closed, by itself: each interval it asks the PSP
-/// for the days after the last completed run up to today (the database's date), and runs each
-/// one whose report exists. A day not closed yet (the PSP's 404) starts no run. Several instances
+/// for each day up to today (the database's date) that no run completed, within the look-back,
+/// and runs each one whose report exists. A day not closed yet (the PSP's 404) starts no run. Several instances
 /// may look at once: one run per date runs at a time, and the others find it busy or done.
 /// </summary>
 internal sealed class ReconciliationWorker(

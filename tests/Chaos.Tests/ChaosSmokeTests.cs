@@ -7,6 +7,7 @@ namespace Payments.Chaos.Tests;
 /// instance, one with a PostgreSQL immediate stop, one with a compressed PSP outage, each judged
 /// against the PSP's ground truth (perf/Chaos/README.md runs a thousand).
 /// </summary>
+[Collection(OneStackAtATime.Name)]
 public sealed class ChaosSmokeTests
 {
     [Fact]

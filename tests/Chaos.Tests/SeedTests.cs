@@ -7,6 +7,7 @@ using PspSimulator;
 namespace Payments.Chaos.Tests;
 
 /// <summary>Each violation a long chaos run found, as a test named after its seed.</summary>
+[Collection(OneStackAtATime.Name)]
 public sealed class SeedTests
 {
     /// <summary>

@@ -18,6 +18,8 @@ namespace Payments.Chaos.Stack;
 /// </summary>
 internal sealed class ChaosStack : IAsyncDisposable
 {
+    private static int s_started;
+
     private readonly EmbeddedPostgres _postgres;
     private readonly WebApplication _simulator;
 
@@ -46,7 +48,9 @@ internal sealed class ChaosStack : IAsyncDisposable
 
     public static async Task<ChaosStack> StartAsync(ChaosSettings settings, int index, TextWriter log)
     {
-        var root = Path.Combine(TestCluster.RepositoryRoot(), ".data", $"chaos-postgres-{Environment.ProcessId}-{index}");
+        // Unique per stack in the process: two runs in one test process (the smoke beside a seed's
+        // test) each start a stack 0.
+        var root = Path.Combine(TestCluster.RepositoryRoot(), ".data", $"chaos-postgres-{Environment.ProcessId}-{index}-{Interlocked.Increment(ref s_started)}");
         if (Directory.Exists(root))
         {
             Directory.Delete(root, recursive: true);

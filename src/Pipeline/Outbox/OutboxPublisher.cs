@@ -208,22 +208,25 @@ internal sealed class OutboxPublisher : BackgroundService
             }
             finally
             {
-                await CompletionAsync(reading).ConfigureAwait(false);
-                await CompletionAsync(heartbeat).ConfigureAwait(false);
-            }
-        }
-    }
+                try
+                {
+                    await reading.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Ended by the session's cancellation, or its failure went through the
+                    // channel to the hand-off loop, which throws it.
+                }
 
-    /// <summary>Waits for a loop of the session to end; how it ended was reported already (the reader's failure reaches the hand-off loop through the channel).</summary>
-    private static async Task CompletionAsync(Task loop)
-    {
-        try
-        {
-            await loop.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Ended by the session's cancellation, or its failure went to the hand-off loop.
+                try
+                {
+                    await heartbeat.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Its loop ends with the session; any other failure ends the session with it.
+                }
+            }
         }
     }
 
